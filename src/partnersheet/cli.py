@@ -1,0 +1,165 @@
+"""The `partnersheet` command: parse, one library call, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from . import __version__
+from .errors import PartnersheetError, WorkbookProblems
+
+if TYPE_CHECKING:
+    from .review import ReviewResult
+
+_PATH = click.Path(path_type=Path, dir_okay=True)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn the library's errors into messages and exit status 1, never a traceback."""
+    try:
+        yield
+    except WorkbookProblems as problems:
+        for problem in problems.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    except PartnersheetError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="partnersheet")
+def main() -> None:
+    """Score, rank and review your referral partnerships in one Excel workbook.
+
+    \b
+    Start with a workbook:   partnersheet new partners.xlsx --example
+    Review it:               partnersheet review partners.xlsx
+    """
+
+
+@main.command()
+@click.argument("path", type=_PATH)
+@click.option("--example", is_flag=True, help="Fill the workbook with a worked example.")
+@click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+def new(path: Path, example: bool, force: bool) -> None:
+    """Write a fresh partnersheet workbook to PATH.
+
+    The workbook has every sheet ready: Partners, Weights, Settings, Competitors and
+    Instructions, with dropdowns and help on each column.
+
+    \b
+    Example:
+      partnersheet new partners.xlsx --example
+    """
+    from .template import write_new_workbook
+
+    with _reported():
+        write_new_workbook(path, example=example, force=force)
+    click.echo(f"Wrote {path}{' (example)' if example else ''}.")
+
+
+@main.command()
+@click.argument("path", type=_PATH)
+@click.option(
+    "--output",
+    "-o",
+    type=_PATH,
+    help="Write the reviewed workbook here and leave PATH as it was.",
+)
+@click.option(
+    "--date",
+    "reviewed_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The review date, YYYY-MM-DD.  [default: today]",
+)
+@click.option("--dry-run", is_flag=True, help="Check and compute, but write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON document of the review.")
+def review(
+    path: Path,
+    output: Path | None,
+    reviewed_on: dt.datetime | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Score and rank the partners in PATH and write the Review and History sheets.
+
+    The computed columns of the Partners sheet are filled in, the Review sheet is made
+    afresh and History gets today's scores. When the workbook has a problem, each one is
+    listed with its cell and nothing is written.
+
+    \b
+    Examples:
+      partnersheet review partners.xlsx
+      partnersheet review partners.xlsx --output reviewed.xlsx --date 2026-11-22
+      partnersheet review partners.xlsx --dry-run --json
+    """
+    from .workbook import review_workbook
+
+    with _reported():
+        result = review_workbook(
+            path,
+            output=output,
+            reviewed_on=reviewed_on.date() if reviewed_on else None,
+            dry_run=dry_run,
+        )
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(_summary(path, result))
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    else:
+        click.echo(f"Wrote {output or path}: computed columns, Review and History.")
+
+
+def _summary(path: Path, result: ReviewResult) -> str:
+    ranked, waiting = len(result.ranked), len(result.still_to_score)
+    lines = [
+        f"{path.name}, reviewed on {result.reviewed_on.isoformat()}: "
+        f"{len(result.partners)} partners, {ranked} ranked, {waiting} still to score."
+    ]
+    most, least, less = result.most_important, result.least_effective, result.less_time
+    if most is not None:
+        work_on = ", ".join(i.label for i in most.partner.score.work_on) or "nothing"
+        lines.append(
+            f"Most important:  {most.partner.name} ({most.partner.weighted_score:.1f}); "
+            f"work on {work_on}."
+        )
+    if least is not None:
+        lines.append(
+            f"Least effective: {least.partner.name} ({least.partner.weighted_score:.1f}); "
+            f"{least.verdict.value}."
+        )
+    lines.append(f"Conflicts:       {len(result.conflicts) or 'none'}.")
+    if less is not None:
+        hours = f"{less.hours_per_month:g}"
+        value = ""
+        if result.settings.chargeable_rate > 0:
+            value = f", {result.settings.currency}{less.value_per_year:,.0f} a year"
+        lines.append(f"Less time:       {less.partner.name} ({hours} hours a month{value}).")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("path", type=_PATH)
+def check(path: Path) -> None:
+    """Check PATH for problems and report them, writing nothing.
+
+    \b
+    Example:
+      partnersheet check partners.xlsx
+    """
+    from .workbook import check_workbook
+
+    with _reported():
+        inputs = check_workbook(path)
+    count = len(inputs.partners)
+    click.echo(f"{path.name}: no problems found ({count} partner{'s' if count != 1 else ''}).")

@@ -1,0 +1,794 @@
+"""Read plain rows of cells into checked `Inputs`, collecting every problem with its cell.
+
+Adapters (the openpyxl file, the live Excel book) hand over `SheetData`: the values of a
+sheet's rows. Nothing here knows about a spreadsheet library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .errors import Problem, WorkbookProblems
+from .model import (
+    HISTORY_HEADERS,
+    INPUT_COLUMNS,
+    REQUIRED_COLUMNS,
+    Agreement,
+    CellValue,
+    Column,
+    Competitor,
+    HistoryLayout,
+    HistoryRow,
+    Ingredient,
+    IngredientWeight,
+    Inputs,
+    MissingScores,
+    Partner,
+    PartnersLayout,
+    Setting,
+    Settings,
+    Weights,
+    format_number,
+    normalise_name,
+    tidy_text,
+)
+
+#: How far down a sheet its header row is looked for.
+HEADER_SEARCH_ROWS = 10
+
+SHEET_NAMES = ("Partners", "Weights", "Settings", "Competitors", "Review", "History")
+
+
+@dataclass(frozen=True)
+class UncalculatedFormula:
+    """A formula cell with no saved result (the file was never calculated by a spreadsheet)."""
+
+    formula: str
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """The values of one sheet: row number → the row's values from column A onwards.
+
+    Only rows holding something need be present; rows may be of different lengths.
+    """
+
+    title: str
+    rows: Mapping[int, Sequence[CellValue | UncalculatedFormula]] = field(default_factory=dict)
+
+
+def find_sheet(titles: Iterable[str], name: str) -> str | None:
+    """The workbook's title for one of our sheets: case-insensitive, surrounding spaces ignored."""
+    wanted = name.casefold()
+    for title in titles:
+        if title.strip().casefold() == wanted:
+            return title
+    return None
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 28 → AB."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Inputs:
+    """Check and convert the workbook's sheets; raise `WorkbookProblems` listing every problem.
+
+    `sheets` holds our sheets by the workbook's own titles (found with `find_sheet`);
+    `titles` lists every sheet of the workbook, in order.
+    """
+    problems: list[Problem] = []
+
+    def sheet(name: str) -> SheetData | None:
+        title = find_sheet(titles, name)
+        return sheets.get(title) if title is not None else None
+
+    partners_data = sheet("Partners")
+    if partners_data is None:
+        raise WorkbookProblems(
+            [
+                Problem(
+                    "Partners",
+                    "",
+                    "the workbook has no Partners sheet; add a sheet named Partners "
+                    "(`partnersheet new` writes a workbook with every sheet ready)",
+                )
+            ]
+        )
+    weights_data = sheet("Weights")
+    settings_data = sheet("Settings")
+    competitors_data = sheet("Competitors")
+    history_data = sheet("History")
+
+    settings = _read_settings(settings_data, problems) if settings_data else Settings()
+    weights = _read_weights(weights_data, problems) if weights_data else Weights()
+    competitors = _read_competitors(competitors_data, problems) if competitors_data else ()
+    read = _read_partners(partners_data, settings, problems)
+    history: tuple[HistoryRow, ...] = ()
+    history_layout = None
+    if history_data is not None:
+        history, history_layout = _read_history(history_data, problems)
+    if problems or read is None:
+        raise WorkbookProblems(problems)
+    partners, layout = read
+    return Inputs(
+        partners=partners,
+        weights=weights,
+        settings=settings,
+        competitors=competitors,
+        history=history,
+        layout=layout,
+        history_layout=history_layout,
+        sheet_titles=tuple(titles),
+    )
+
+
+# --- cells -------------------------------------------------------------------------------
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value: object) -> str:
+    """A cell's value as quoted in a message."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, UncalculatedFormula):
+        return f"the formula {value.formula}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int):
+        return format_number(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return f"the date {value.isoformat()[:10]}"
+    return f'"{value}"'
+
+
+class _Unfit(Exception):
+    """A cell's value does not fit its column."""
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, UncalculatedFormula):
+        raise _Unfit
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int):
+        return format_number(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return tidy_text(str(value))
+
+
+def _as_number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _Unfit
+    if isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", ""))
+        except ValueError:
+            raise _Unfit from None
+    else:
+        number = float(value)
+    if not math.isfinite(number):
+        raise _Unfit
+    return number
+
+
+def _as_whole(value: object) -> int:
+    number = _as_number(value)
+    if not number.is_integer():
+        raise _Unfit
+    return int(number)
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise _Unfit from None
+    raise _Unfit
+
+
+T = TypeVar("T")
+
+
+class _Row:
+    """One row of a sheet, reading cells by header and recording problems."""
+
+    def __init__(
+        self,
+        title: str,
+        row: int,
+        values: Sequence[CellValue | UncalculatedFormula],
+        problems: list[Problem],
+    ) -> None:
+        self.title = title
+        self.row = row
+        self.values = values
+        self.problems = problems
+
+    def raw(self, column: int | None) -> CellValue | UncalculatedFormula:
+        if column is None or column > len(self.values):
+            return None
+        return self.values[column - 1]
+
+    def cell(self, column: int) -> str:
+        return f"{column_letter(column)}{self.row}"
+
+    def problem(self, column: int | None, message: str) -> None:
+        where = self.cell(column) if column else str(self.row)
+        self.problems.append(Problem(self.title, where, message))
+
+    def read(
+        self,
+        column: int | None,
+        convert: Callable[[object], T],
+        what: str,
+        advice: str,
+        check: Callable[[T], bool] = lambda _: True,
+    ) -> T | None:
+        """The converted value, None when blank; a problem when it does not fit."""
+        value = self.raw(column)
+        if _is_blank(value):
+            return None
+        try:
+            converted = convert(value)
+        except _Unfit:
+            converted = None
+        if converted is None or not check(converted):
+            self.problem(column, f"{what} is {_shown(value)}; {advice}")
+            return None
+        return converted
+
+    def text(self, column: int | None) -> str:
+        value = self.raw(column)
+        if _is_blank(value):
+            return ""
+        try:
+            return _as_text(value)
+        except _Unfit:
+            self.problem(column, f"{_shown(value)} has no saved result; {_RECALCULATE}")
+            return ""
+
+
+_RECALCULATE = (
+    "open the workbook in Excel or LibreOffice and save it, so the formula's result is "
+    "saved, or type the value instead"
+)
+
+
+def _header_row(data: SheetData, wanted: str) -> tuple[int, dict[str, int], int] | None:
+    """The first row among the first ten with a cell reading `wanted`.
+
+    Returns the row number, each normalised header text → its first column, and the
+    column after the last filled header cell.
+    """
+    target = normalise_name(wanted)
+    for row in range(1, HEADER_SEARCH_ROWS + 1):
+        values = data.rows.get(row, ())
+        texts = [normalise_name(v) if isinstance(v, str) else "" for v in values]
+        if target in texts:
+            headers: dict[str, int] = {}
+            last = 0
+            for index, text in enumerate(texts, start=1):
+                if not _is_blank(values[index - 1]):
+                    last = index
+                if text:
+                    headers.setdefault(text, index)
+            return row, headers, last + 1
+    return None
+
+
+def _duplicate_headers(data: SheetData, row: int, known: Iterable[str]) -> list[Problem]:
+    wanted = {normalise_name(k) for k in known}
+    seen: dict[str, int] = {}
+    problems = []
+    for index, value in enumerate(data.rows.get(row, ()), start=1):
+        if not isinstance(value, str):
+            continue
+        text = normalise_name(value)
+        if text in wanted:
+            if text in seen:
+                problems.append(
+                    Problem(
+                        data.title,
+                        f"{column_letter(index)}{row}",
+                        f'the header "{tidy_text(value)}" is also in column '
+                        f"{column_letter(seen[text])}; keep one of the two columns "
+                        "or rename the other",
+                    )
+                )
+            else:
+                seen[text] = index
+    return problems
+
+
+def _rows_below(data: SheetData, header_row: int) -> list[int]:
+    return sorted(r for r in data.rows if r > header_row)
+
+
+# --- Partners ------------------------------------------------------------------------------
+
+
+def _read_partners(
+    data: SheetData, settings: Settings, problems: list[Problem]
+) -> tuple[tuple[Partner, ...], PartnersLayout] | None:
+    found = _header_row(data, Column.PARTNER.value)
+    if found is None:
+        problems.append(
+            Problem(
+                data.title,
+                "A1",
+                'no header row with a "Partner" column in the first 10 rows; '
+                'type the headers (Partner, Trust, Friendship, ...) in one row, "Partner" '
+                "above the partners' names",
+            )
+        )
+        return None
+    header_row, headers, next_free = found
+    problems.extend(_duplicate_headers(data, header_row, (c.value for c in Column)))
+    columns = {
+        c: headers[normalise_name(c.value)] for c in Column if normalise_name(c.value) in headers
+    }
+    missing = [c.value for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        problems.append(
+            Problem(
+                data.title,
+                str(header_row),
+                f"the header row has no column for {_join_and(missing)}; add "
+                f"{'a column headed' if len(missing) == 1 else 'columns headed'} "
+                f"{_join_and(missing)} to row {header_row} (leave the cells blank if "
+                "you have no score yet)",
+            )
+        )
+        return None
+
+    low, high = settings.lowest_score, settings.highest_score
+    input_columns = [columns[c] for c in INPUT_COLUMNS if c in columns]
+    partners: list[Partner] = []
+    first_row_of: dict[str, int] = {}
+    rows = _rows_below(data, header_row)
+    for row_number in rows:
+        values = data.rows[row_number]
+        if all(_is_blank(values[c - 1]) if c <= len(values) else True for c in input_columns):
+            continue
+        row = _Row(data.title, row_number, values, problems)
+        name = row.text(columns[Column.PARTNER])
+        if not name and not isinstance(row.raw(columns[Column.PARTNER]), UncalculatedFormula):
+            row.problem(
+                columns[Column.PARTNER],
+                "this row has details but no partner name; type the partner's name, "
+                "or clear the row",
+            )
+        else:
+            key = normalise_name(name)
+            if key in first_row_of:
+                row.problem(
+                    columns[Column.PARTNER],
+                    f'"{name}" is already listed in row {first_row_of[key]}; list each '
+                    "partner once: merge the two rows or tell the names apart",
+                )
+            else:
+                first_row_of[key] = row_number
+
+        def col(c: Column) -> int | None:
+            return columns.get(c)
+
+        scores: dict[Ingredient, int | None] = {}
+        for ingredient in Ingredient:
+            scores[ingredient] = row.read(
+                columns[Column(ingredient.value)],
+                _as_whole,
+                ingredient.label,
+                f"enter a whole number from {low} to {high}",
+                lambda s: low <= s <= high,
+            )
+        agreement = row.read(
+            col(Column.AGREEMENT),
+            _agreement,
+            "Agreement",
+            "choose Written, Verbal or None, or leave it blank",
+        )
+        partners.append(
+            Partner(
+                row=row_number,
+                name=name,
+                organisation=row.text(col(Column.ORGANISATION)),
+                offers=row.text(col(Column.OFFERS)),
+                competitor_group=row.text(col(Column.COMPETITOR_GROUP)),
+                also_refers_to=_split_names(row.text(col(Column.ALSO_REFERS_TO))),
+                agreement=agreement,
+                hours_per_month=row.read(
+                    col(Column.HOURS_PER_MONTH),
+                    _as_number,
+                    "Hours per month",
+                    "enter the hours a month you spend on this partner, 0 or more",
+                    lambda n: n >= 0,
+                ),
+                referrals_sent=row.read(
+                    col(Column.REFERRALS_SENT),
+                    _as_whole,
+                    "Referrals sent",
+                    "enter a whole number, 0 or more",
+                    lambda n: n >= 0,
+                ),
+                referrals_received=row.read(
+                    col(Column.REFERRALS_RECEIVED),
+                    _as_whole,
+                    "Referrals received",
+                    "enter a whole number, 0 or more",
+                    lambda n: n >= 0,
+                ),
+                fees_received=row.read(
+                    col(Column.FEES_RECEIVED),
+                    _as_number,
+                    "Fees received",
+                    "enter an amount, 0 or more, without the currency sign",
+                    lambda n: n >= 0,
+                ),
+                last_contact=row.read(
+                    col(Column.LAST_CONTACT),
+                    _as_date,
+                    "Last contact",
+                    "enter a date, such as 2026-11-22",
+                ),
+                scores=scores,
+                notes=row.text(col(Column.NOTES)),
+            )
+        )
+    layout = PartnersLayout(
+        title=data.title,
+        header_row=header_row,
+        columns=columns,
+        next_free_column=next_free,
+        rows=tuple(rows),
+    )
+    return tuple(partners), layout
+
+
+def _agreement(value: object) -> Agreement:
+    if not isinstance(value, str):
+        raise _Unfit
+    wanted = normalise_name(value)
+    for agreement in Agreement:
+        if agreement.value.casefold() == wanted:
+            return agreement
+    raise _Unfit
+
+
+def _split_names(text: str) -> tuple[str, ...]:
+    return tuple(tidy_text(n) for n in text.replace(";", ",").split(",") if n.strip())
+
+
+def _join_and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+def _is_empty(data: SheetData) -> bool:
+    return all(_is_blank(v) for values in data.rows.values() for v in values)
+
+
+def _table(
+    data: SheetData, first: str, needed: Sequence[str], problems: list[Problem]
+) -> tuple[int, dict[str, int]] | None:
+    """Find a small table's header row and check it has the columns needed."""
+    found = _header_row(data, first)
+    if found is None:
+        problems.append(
+            Problem(
+                data.title,
+                "A1",
+                f'no header row with a "{first}" column in the first 10 rows; type the '
+                f"headers {_join_and([first, *needed])} in one row, or delete the sheet "
+                "to use the defaults",
+            )
+        )
+        return None
+    header_row, headers, _ = found
+    missing = [n for n in needed if normalise_name(n) not in headers]
+    if missing:
+        problems.append(
+            Problem(
+                data.title,
+                str(header_row),
+                f'the header row has no {_join_and(missing)} column; add it next to "{first}"',
+            )
+        )
+        return None
+    problems.extend(_duplicate_headers(data, header_row, [first, *needed]))
+    return header_row, headers
+
+
+def _read_settings(data: SheetData, problems: list[Problem]) -> Settings:
+    if _is_empty(data):
+        return Settings()
+    table = _table(data, "Setting", ["Value"], problems)
+    if table is None:
+        return Settings()
+    header_row, headers = table
+    name_col, value_col = headers["setting"], headers["value"]
+    by_name = {normalise_name(s.value): s for s in Setting}
+    seen: dict[Setting, int] = {}
+    values: dict[Setting, object] = {}
+    before = len(problems)
+    for row_number in _rows_below(data, header_row):
+        row = _Row(data.title, row_number, data.rows[row_number], problems)
+        label, raw = row.raw(name_col), row.raw(value_col)
+        if _is_blank(label):
+            if not _is_blank(raw):
+                row.problem(name_col, "this value has no setting name; type the setting's name")
+            continue
+        setting = by_name.get(normalise_name(str(label)))
+        if setting is None:
+            row.problem(
+                name_col,
+                f"{_shown(label)} is not a setting partnersheet knows; use one of "
+                f"{', '.join(s.value for s in Setting)} (or delete the row)",
+            )
+            continue
+        if setting in seen:
+            row.problem(
+                name_col,
+                f"{setting.value} is already set in row {seen[setting]}; keep one of the two rows",
+            )
+            continue
+        seen[setting] = row_number
+        if _is_blank(raw):
+            continue
+        reader = _SETTING_READERS[setting]
+        value = row.read(value_col, reader[0], setting.value, reader[1], reader[2])
+        if value is not None:
+            values[setting] = value
+
+    defaults = Settings()
+    low = int(values.get(Setting.LOWEST_SCORE, defaults.lowest_score))  # type: ignore[call-overload]
+    high = int(values.get(Setting.HIGHEST_SCORE, defaults.highest_score))  # type: ignore[call-overload]
+    strong = float(values.get(Setting.STRONG_FROM, defaults.strong_from))  # type: ignore[arg-type]
+    keep = float(values.get(Setting.KEEP_FROM, defaults.keep_from))  # type: ignore[arg-type]
+    improve = float(values.get(Setting.IMPROVE_FROM, defaults.improve_from))  # type: ignore[arg-type]
+    if len(problems) == before:
+        if high <= low:
+            problems.append(
+                Problem(
+                    data.title,
+                    _setting_cell(seen, Setting.HIGHEST_SCORE, value_col),
+                    f"Highest score ({high}) must be above Lowest score ({low}); "
+                    "raise Highest score or lower Lowest score",
+                )
+            )
+        if not strong > keep > improve:
+            problems.append(
+                Problem(
+                    data.title,
+                    _setting_cell(seen, Setting.STRONG_FROM, value_col),
+                    f"the band thresholds must fall: Strong from ({format_number(strong)}) "
+                    f"above Keep from ({format_number(keep)}) above Improve from "
+                    f"({format_number(improve)}); change them so each is below the one before",
+                )
+            )
+    return Settings(
+        lowest_score=low,
+        highest_score=high,
+        strong_from=strong,
+        keep_from=keep,
+        improve_from=improve,
+        chargeable_rate=float(values.get(Setting.CHARGEABLE_RATE, defaults.chargeable_rate)),  # type: ignore[arg-type]
+        currency=str(values.get(Setting.CURRENCY, defaults.currency)),
+        missing_scores=values.get(Setting.MISSING_SCORES, defaults.missing_scores),  # type: ignore[arg-type]
+    )
+
+
+def _setting_cell(seen: Mapping[Setting, int], setting: Setting, value_col: int) -> str:
+    row = seen.get(setting)
+    return f"{column_letter(value_col)}{row}" if row else ""
+
+
+def _missing_scores(value: object) -> MissingScores:
+    if not isinstance(value, str):
+        raise _Unfit
+    wanted = normalise_name(value)
+    for choice in MissingScores:
+        if choice.value.casefold() == wanted:
+            return choice
+    raise _Unfit
+
+
+def _any(_: object) -> bool:
+    return True
+
+
+_SETTING_READERS: Mapping[
+    Setting, tuple[Callable[[object], object], str, Callable[[object], bool]]
+] = {
+    Setting.LOWEST_SCORE: (_as_whole, "enter a whole number, such as 1", _any),
+    Setting.HIGHEST_SCORE: (_as_whole, "enter a whole number, such as 5", _any),
+    Setting.STRONG_FROM: (_as_number, "enter a number from 0 to 100, such as 75", _any),
+    Setting.KEEP_FROM: (_as_number, "enter a number from 0 to 100, such as 50", _any),
+    Setting.IMPROVE_FROM: (_as_number, "enter a number from 0 to 100, such as 30", _any),
+    Setting.CHARGEABLE_RATE: (
+        _as_number,
+        "enter your hourly rate as a number, 0 or more, without the currency sign",
+        lambda n: n >= 0,  # type: ignore[operator]
+    ),
+    Setting.CURRENCY: (_as_text, "enter a currency symbol, such as £", _any),
+    Setting.MISSING_SCORES: (
+        _missing_scores,
+        "choose Score what is there, Count as lowest, or Do not rank",
+        _any,
+    ),
+}
+
+
+# --- Weights ------------------------------------------------------------------------------
+
+
+def _read_weights(data: SheetData, problems: list[Problem]) -> Weights:
+    if _is_empty(data):
+        return Weights()
+    table = _table(data, "Ingredient", ["Weight"], problems)
+    if table is None:
+        return Weights()
+    header_row, headers = table
+    name_col, weight_col = headers["ingredient"], headers["weight"]
+    meaning_col, action_col = headers.get("meaning"), headers.get("action")
+    by_name = {normalise_name(i.value): i for i in Ingredient}
+    rows: dict[Ingredient, IngredientWeight] = {}
+    seen: dict[Ingredient, int] = {}
+    before = len(problems)
+    for row_number in _rows_below(data, header_row):
+        row = _Row(data.title, row_number, data.rows[row_number], problems)
+        label = row.raw(name_col)
+        if _is_blank(label):
+            if not _is_blank(row.raw(weight_col)):
+                row.problem(name_col, "this weight has no ingredient; type the ingredient's name")
+            continue
+        ingredient = by_name.get(normalise_name(str(label)))
+        if ingredient is None:
+            row.problem(
+                name_col,
+                f"{_shown(label)} is not one of the seven ingredients; use "
+                f"{_join_and([i.value for i in Ingredient])}",
+            )
+            continue
+        if ingredient in seen:
+            row.problem(
+                name_col,
+                f"{ingredient.value} is already weighted in row {seen[ingredient]}; "
+                "keep one of the two rows",
+            )
+            continue
+        seen[ingredient] = row_number
+        weight = row.read(
+            weight_col,
+            _as_number,
+            f"the weight of {ingredient.value}",
+            "enter a number, 0 or more (0 leaves the ingredient out)",
+            lambda n: n >= 0,
+        )
+        if weight is None and _is_blank(row.raw(weight_col)):
+            row.problem(
+                weight_col,
+                f"the weight of {ingredient.value} is blank; enter a number, 0 or more "
+                "(1 if unsure, 0 leaves the ingredient out)",
+            )
+        rows[ingredient] = IngredientWeight(
+            ingredient,
+            weight if weight is not None else 0,
+            meaning=row.text(meaning_col),
+            action=row.text(action_col),
+        )
+    missing = [i.value for i in Ingredient if i not in seen]
+    if missing:
+        problems.append(
+            Problem(
+                data.title,
+                "",
+                f"{_join_and(missing)} {'is' if len(missing) == 1 else 'are'} missing; add a "
+                "row for each of the seven ingredients (weight 1 if unsure)",
+            )
+        )
+    elif len(problems) == before and not any(w.weight > 0 for w in rows.values()):
+        problems.append(
+            Problem(
+                data.title,
+                "",
+                "every weight is 0; give at least one ingredient a weight above 0",
+            )
+        )
+    if len(rows) < len(Ingredient):
+        return Weights()
+    return Weights({i: rows[i] for i in Ingredient})
+
+
+# --- Competitors ------------------------------------------------------------------------
+
+
+def _read_competitors(data: SheetData, problems: list[Problem]) -> tuple[Competitor, ...]:
+    if _is_empty(data):
+        return ()
+    table = _table(data, "Competitor", [], problems)
+    if table is None:
+        return ()
+    header_row, headers = table
+    name_col, alias_col = headers["competitor"], headers.get("also known as")
+    competitors = []
+    for row_number in _rows_below(data, header_row):
+        row = _Row(data.title, row_number, data.rows[row_number], problems)
+        name = row.text(name_col)
+        aliases = _split_names(row.text(alias_col))
+        if not name:
+            if aliases:
+                row.problem(name_col, "these aliases have no competitor name; type the name")
+            continue
+        competitors.append(Competitor(name, aliases))
+    return tuple(competitors)
+
+
+# --- History --------------------------------------------------------------------------
+
+
+def _read_history(
+    data: SheetData, problems: list[Problem]
+) -> tuple[tuple[HistoryRow, ...], HistoryLayout | None]:
+    if _is_empty(data):
+        return (), None
+    table = _table(data, HISTORY_HEADERS[0], HISTORY_HEADERS[1:3], problems)
+    if table is None:
+        return (), None
+    header_row, headers = table
+    columns = tuple(headers.get(normalise_name(h), 0) for h in HISTORY_HEADERS)
+    date_col, partner_col, score_col, rank_col, band_col, weights_col = (c or None for c in columns)
+    rows: list[HistoryRow] = []
+    below = _rows_below(data, header_row)
+    last_row = below[-1] if below else header_row
+    for row_number in below:
+        row = _Row(data.title, row_number, data.rows[row_number], problems)
+        if all(_is_blank(row.raw(c)) for c in columns if c):
+            continue
+        advice = "partnersheet keeps this sheet: undo the change, or delete the row"
+        reviewed_on = row.read(date_col, _as_date, "Reviewed on", advice)
+        partner = row.text(partner_col)
+        if reviewed_on is None or not partner:
+            if reviewed_on is None and _is_blank(row.raw(date_col)):
+                row.problem(date_col, f"this row has no Reviewed on date; {advice}")
+            elif not partner:
+                row.problem(partner_col, f"this row has no partner; {advice}")
+            continue
+        rows.append(
+            HistoryRow(
+                row=row_number,
+                reviewed_on=reviewed_on,
+                partner=partner,
+                weighted_score=row.read(score_col, _as_number, "Weighted score", advice),
+                rank=row.read(rank_col, _as_whole, "Rank", advice),
+                band=row.text(band_col),
+                weights=row.text(weights_col),
+            )
+        )
+    layout = HistoryLayout(
+        title=data.title, header_row=header_row, columns=columns, last_row=last_row
+    )
+    return tuple(rows), layout

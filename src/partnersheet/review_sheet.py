@@ -1,0 +1,202 @@
+"""The Review sheet's content and shape, line by line, for any adapter to draw."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from .model import CellValue
+
+QUESTIONS = (
+    "1. Which is your most important partnership, and what would make it even more effective?",
+    "2. Which is your least effective partnership: ditch it, or focus on making it effective?",
+    "3. Which partnerships bring you into conflict?",
+    "4. If you needed more chargeable time, which relationship would you spend less time with?",
+)
+
+RANKING_HEADERS = (
+    "Rank",
+    "Partner",
+    "Weighted score",
+    "Change since last review",
+    "Band",
+    "Work on",
+    "Conflicts",
+    "Hours per month",
+    "Score per hour",
+)
+RANKING_FORMATS = (None, None, "0.0", "+0.0;-0.0;0.0", None, None, None, "0.0", "0.0")
+COLUMN_WIDTHS = (7.0, 24.0, 10.0, 11.0, 9.0, 26.0, 46.0, 9.0, 9.0)
+
+#: The chart shows at most this many partners, the strongest; more bars cannot be read.
+CHART_LIMIT = 40
+
+_LINE_POINTS = 15.0
+_CM_PER_ROW = 0.53
+
+
+class LineKind(Enum):
+    TITLE = "title"
+    NOTE = "note"
+    HEADING = "heading"
+    QUESTION = "question"
+    ANSWER = "answer"
+    TABLE_HEADER = "table header"
+    TABLE_ROW = "table row"
+    BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """One row of the Review sheet."""
+
+    row: int
+    kind: LineKind
+    #: Values from column A onwards.
+    cells: tuple[CellValue, ...]
+    #: Number format of each cell, where it has one.
+    formats: tuple[str | None, ...] = ()
+    #: Merge from this column (1 = A) to the last column, the text wrapping inside.
+    merge_from: int | None = None
+    #: Row height in points; None leaves the default.
+    height: float | None = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A bar chart of weighted scores drawn from the ranking table."""
+
+    title: str
+    #: The chart's top-left cell is column A of this row.
+    anchor_row: int
+    first_row: int
+    last_row: int
+    category_column: int
+    value_column: int
+    width_cm: float
+    height_cm: float
+
+
+@dataclass(frozen=True)
+class ReviewLayout:
+    lines: tuple[ReviewLine, ...]
+    column_widths: tuple[float, ...]
+    chart: ChartSpec | None
+
+    @property
+    def last_column(self) -> int:
+        return len(self.column_widths)
+
+
+def _lines_needed(text: str, width: float) -> int:
+    # A column width counts characters of "0"; ordinary text runs about 10% narrower.
+    capacity = max(1, int(width * 1.1))
+    return sum(max(1, math.ceil(len(part) / capacity)) for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return round(lines * _LINE_POINTS + 3, 1)
+
+
+def build_review_sheet(
+    *,
+    reviewed_on: dt.date,
+    previous_review: dt.date | None,
+    answers: tuple[str, str, Sequence[str], str],
+    ranking: Sequence[tuple[CellValue, ...]],
+    still_to_score: Sequence[tuple[str, str]],
+) -> ReviewLayout:
+    """Lay out the Review: the four questions, the ranking, the chart, who is still to score."""
+    widths = COLUMN_WIDTHS
+    full_width = sum(widths)
+    lines: list[ReviewLine] = []
+
+    def add(kind: LineKind, cells: Sequence[CellValue], **extra: object) -> None:
+        lines.append(ReviewLine(len(lines) + 1, kind, tuple(cells), **extra))  # type: ignore[arg-type]
+
+    def paragraph(kind: LineKind, text: str) -> None:
+        add(kind, [text], merge_from=1, height=_height(_lines_needed(text, full_width)))
+
+    add(LineKind.TITLE, [f"Partnership review, {reviewed_on.day} {reviewed_on:%B %Y}"], height=24.0)
+    compared = (
+        f"Changes are since the review of {previous_review.isoformat()}."
+        if previous_review
+        else "This is the first review: changes show from the next one."
+    )
+    paragraph(
+        LineKind.NOTE,
+        f"Made by partnersheet on {reviewed_on.isoformat()} from the Partners sheet. {compared} "
+        "This sheet is replaced on every review: edits made here are lost.",
+    )
+    add(LineKind.BLANK, [])
+
+    most, least, conflicts, less = answers
+    for question, answer in zip(QUESTIONS, (most, least, conflicts, less), strict=True):
+        paragraph(LineKind.QUESTION, question)
+        if isinstance(answer, str):
+            paragraph(LineKind.ANSWER, answer)
+        else:
+            for item in answer:
+                paragraph(LineKind.ANSWER, f"• {item}" if len(answer) > 1 else item)
+        add(LineKind.BLANK, [])
+
+    add(LineKind.HEADING, ["Ranking"])
+    chart: ChartSpec | None = None
+    if ranking:
+        add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=_height(2))
+        first = len(lines) + 1
+        for values in ranking:
+            tallest = max(
+                _lines_needed(str(v), w)
+                for v, w in zip(values, widths, strict=True)
+                if v is not None
+            )
+            add(
+                LineKind.TABLE_ROW,
+                values,
+                formats=RANKING_FORMATS,
+                height=_height(tallest) if tallest > 1 else None,
+            )
+        shown = min(len(ranking), CHART_LIMIT)
+        add(LineKind.BLANK, [])
+        title = "Weighted scores" + (
+            f" (the strongest {CHART_LIMIT} of {len(ranking)})"
+            if len(ranking) > CHART_LIMIT
+            else ""
+        )
+        add(LineKind.HEADING, [title])
+        height_cm = max(6.0, 2.0 + 0.6 * shown)
+        chart = ChartSpec(
+            title="Weighted score (0 to 100)",
+            anchor_row=len(lines) + 1,
+            first_row=first,
+            last_row=first + shown - 1,
+            category_column=2,
+            value_column=3,
+            width_cm=22.0,
+            height_cm=height_cm,
+        )
+        for _ in range(math.ceil(height_cm / _CM_PER_ROW) + 1):
+            add(LineKind.BLANK, [])
+    else:
+        paragraph(LineKind.ANSWER, "No partner is ranked yet.")
+        add(LineKind.BLANK, [])
+
+    add(LineKind.HEADING, ["Partners still to score"])
+    if still_to_score:
+        add(LineKind.TABLE_HEADER, ["", "Partner", "Status"], merge_from=3)
+        status_width = sum(widths[2:])
+        for name, status in still_to_score:
+            lines_needed = _lines_needed(status, status_width)
+            add(
+                LineKind.TABLE_ROW,
+                ["", name, status],
+                merge_from=3,
+                height=_height(lines_needed) if lines_needed > 1 else None,
+            )
+    else:
+        paragraph(LineKind.ANSWER, "None: every partner has all seven ingredients scored.")
+    return ReviewLayout(tuple(lines), widths, chart)

@@ -1,0 +1,443 @@
+"""The .xlsx/.xlsm file adapter: read a workbook into plain rows, write a review back.
+
+The only module (with `template`) that knows openpyxl. It decides nothing about partners:
+it reads cells for `inputs.read_inputs` and applies a `ReviewResult` exactly as planned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .errors import CannotWrite, UnreadableWorkbook
+from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
+from .model import HISTORY_HEADERS, CellValue
+from .review import ComputedCells, HistoryPlan, ReviewResult
+from .review_sheet import LineKind, ReviewLayout
+
+#: Excel's limit on the characters in one cell.
+CELL_TEXT_LIMIT = 32_767
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass
+class LoadedBook:
+    """A workbook loaded for review, and its sheets as plain rows."""
+
+    path: Path
+    workbook: Workbook
+    sheets: dict[str, SheetData]
+    titles: tuple[str, ...]
+    macro_enabled: bool
+
+
+# --- opening ---------------------------------------------------------------------------
+
+
+def identify(path: Path) -> bool:
+    """Check the file is an .xlsx or .xlsm workbook; return whether it is macro-enabled.
+
+    Raises `UnreadableWorkbook` with one plain sentence for anything else.
+    """
+    name = path.name
+    if not path.exists():
+        raise UnreadableWorkbook(f"{name}: there is no such file; check the name and folder.")
+    if path.is_dir():
+        raise UnreadableWorkbook(f"{name} is a folder, not a workbook; give the .xlsx file's name.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        raise UnreadableWorkbook(
+            f"{name} cannot be read ({error.strerror or error}); check you have permission "
+            "to open it."
+        ) from None
+    if not head:
+        raise UnreadableWorkbook(f"{name} is empty (0 bytes); it is not a workbook.")
+    if head == _OLE_MAGIC:
+        if _is_encrypted(path):
+            raise UnreadableWorkbook(
+                f"{name} is protected with a password; open it in Excel, remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password, and clear it), save, "
+                "and run partnersheet again."
+            )
+        raise UnreadableWorkbook(
+            f"{name} is an old-style Excel 97-2003 workbook (.xls); open it in Excel or "
+            "LibreOffice and save it as an Excel Workbook (.xlsx)."
+        )
+    if not zipfile.is_zipfile(path):
+        raise UnreadableWorkbook(
+            f"{name} is not an Excel workbook, or it is damaged or cut short; open it in Excel "
+            "to check, and save it as an Excel Workbook (.xlsx)."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise UnreadableWorkbook(
+            f"{name} is damaged or cut short; open it in Excel to repair it, or use a backup."
+        ) from None
+    if b"opendocument" in mimetype:
+        raise UnreadableWorkbook(
+            f"{name} is an OpenDocument spreadsheet (.ods); save it as an Excel Workbook "
+            "(.xlsx) and run partnersheet on that."
+        )
+    if "xl/workbook.bin" in names:
+        raise UnreadableWorkbook(
+            f"{name} is an Excel Binary Workbook (.xlsb); save it as an Excel Workbook (.xlsx) "
+            "or Excel Macro-Enabled Workbook (.xlsm)."
+        )
+    if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+        raise UnreadableWorkbook(
+            f"{name} is a zip file but not an Excel workbook; give partnersheet an .xlsx or "
+            ".xlsm file."
+        )
+    return "xl/vbaProject.bin" in names or path.suffix.casefold() == ".xlsm"
+
+
+def _is_encrypted(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE file holding an "EncryptionInfo" stream; the stream names
+    # sit in the directory, which small files keep near the start and large ones anywhere.
+    with path.open("rb") as handle:
+        data = handle.read(64 * 1024 * 1024)
+    return _ENCRYPTION_STREAM in data
+
+
+def load_book(path: Path) -> LoadedBook:
+    """Load a workbook for review; raise `UnreadableWorkbook` when it cannot be read."""
+    macro_enabled = identify(path)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it does not read (e.g. some extensions).
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, keep_vba=macro_enabled, keep_links=True)
+    except UnreadableWorkbook:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise UnreadableWorkbook(
+            f"{path.name} could not be read as a workbook ({type(error).__name__}: {error}); "
+            "open it in Excel and save it again, or use a backup."
+        ) from None
+    titles = tuple(workbook.sheetnames)
+    wanted = [t for name in SHEET_NAMES if (t := find_sheet(titles, name)) is not None]
+    sheets: dict[str, SheetData] = {}
+    formulas: dict[str, set[tuple[int, int]]] = {}
+    for title in wanted:
+        if find_sheet([title], "Review"):
+            continue
+        sheets[title], found = _sheet_data(workbook[title])
+        if found:
+            formulas[title] = found
+    if formulas:
+        _resolve_formulas(path, sheets, formulas)
+    return LoadedBook(path, workbook, sheets, titles, macro_enabled)
+
+
+def _sheet_data(ws: Worksheet) -> tuple[SheetData, set[tuple[int, int]]]:
+    """A sheet's values by row, from the cells it really has (never its whole used range)."""
+    by_row: dict[int, dict[int, Any]] = {}
+    formulas: set[tuple[int, int]] = set()
+    for (row, column), cell in ws._cells.items():
+        value = cell._value
+        if value is None:
+            continue
+        if cell.data_type == "f":
+            formulas.add((row, column))
+        by_row.setdefault(row, {})[column] = value
+    rows: dict[int, tuple[Any, ...]] = {}
+    for row in sorted(by_row):
+        cells = by_row[row]
+        values = [None] * max(cells)
+        for column, value in cells.items():
+            values[column - 1] = value
+        rows[row] = tuple(values)
+    return SheetData(ws.title, rows), formulas
+
+
+def _resolve_formulas(
+    path: Path, sheets: dict[str, SheetData], formulas: dict[str, set[tuple[int, int]]]
+) -> None:
+    """Replace formula cells by the results the spreadsheet saved with them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cached = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        for title, cells in formulas.items():
+            ws = cached[title]
+            rows = {r: list(v) for r, v in sheets[title].rows.items()}
+            wanted_rows = {r for r, _ in cells}
+            last = max(wanted_rows)
+            for index, row in enumerate(ws.iter_rows(max_row=last, values_only=True), start=1):
+                if index not in wanted_rows:
+                    continue
+                for r, column in cells:
+                    if r != index:
+                        continue
+                    value = row[column - 1] if column <= len(row) else None
+                    formula = rows[r][column - 1]
+                    rows[r][column - 1] = (
+                        UncalculatedFormula(str(formula)) if value is None else value
+                    )
+            sheets[title] = SheetData(title, {r: tuple(v) for r, v in rows.items()})
+    finally:
+        cached.close()
+
+
+# --- writing ---------------------------------------------------------------------------
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+_COMPUTED_FILL = PatternFill("solid", fgColor="D9E1F2")
+_QUESTION_FILL = PatternFill("solid", fgColor="DCE6F1")
+_THIN = Side(style="thin", color="B4BCCB")
+
+
+def put(cell: Cell, value: CellValue) -> None:
+    """Write a value; text always stays text, never a formula, and fits in a cell."""
+    if isinstance(value, str):
+        if len(value) > CELL_TEXT_LIMIT:
+            value = value[: CELL_TEXT_LIMIT - 1] + "…"
+        cell.value = value
+        cell.data_type = "s"
+        return
+    cell.value = value
+    if isinstance(value, dt.date | dt.datetime):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def apply_review(book: LoadedBook, result: ReviewResult) -> None:
+    """Write the computed columns, the Review sheet and History into the loaded workbook."""
+    workbook = book.workbook
+    active = workbook.active.title if workbook.active is not None else None
+    _write_computed(workbook[result.computed.sheet], result.computed)
+    _write_review(workbook, result.review_sheet, result.computed.sheet)
+    _write_history(workbook, result.history)
+    if active is not None and active in workbook.sheetnames:
+        workbook.active = workbook.sheetnames.index(active)
+    else:
+        workbook.active = workbook.sheetnames.index(result.computed.sheet)
+
+
+def _write_computed(ws: Worksheet, computed: ComputedCells) -> None:
+    for column, header in computed.new_headers:
+        cell = ws.cell(computed.header_row, column)
+        put(cell, header)
+        cell.font = Font(bold=True, italic=True)
+        cell.fill = _COMPUTED_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[cell.column_letter].width = 14
+    formats = [ComputedCells.number_format(c) for _, c in computed.columns]
+    numbers = [c for c, _ in computed.columns]
+    for row, values in computed.rows:
+        for column, number_format, value in zip(numbers, formats, values, strict=True):
+            cell = ws.cell(row, column)
+            put(cell, value)
+            if number_format and value is not None:
+                cell.number_format = number_format
+
+
+def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str) -> None:
+    existing = find_sheet(workbook.sheetnames, "Review")
+    if existing is not None:
+        index = workbook.sheetnames.index(existing)
+        workbook.remove(workbook[existing])
+    else:
+        index = workbook.sheetnames.index(partners_title) + 1
+    ws = workbook.create_sheet("Review", index)
+    for number, width in enumerate(layout.column_widths, start=1):
+        ws.column_dimensions[_letter(number)].width = width
+    last = layout.last_column
+    for line in layout.lines:
+        for column, value in enumerate(line.cells, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(line.row, column)
+            put(cell, value)
+            if column <= len(line.formats) and line.formats[column - 1]:
+                cell.number_format = line.formats[column - 1]
+        _style_line(ws, line.kind, line.row, last, len(line.cells))
+        if line.merge_from is not None:
+            ws.merge_cells(
+                start_row=line.row, start_column=line.merge_from, end_row=line.row, end_column=last
+            )
+        if line.height is not None:
+            ws.row_dimensions[line.row].height = line.height
+    if layout.chart is not None:
+        spec = layout.chart
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = spec.title
+        chart.legend = None
+        chart.width, chart.height = spec.width_cm, spec.height_cm
+        values = Reference(
+            ws, min_col=spec.value_column, min_row=spec.first_row, max_row=spec.last_row
+        )
+        categories = Reference(
+            ws, min_col=spec.category_column, min_row=spec.first_row, max_row=spec.last_row
+        )
+        chart.add_data(values, titles_from_data=False)
+        chart.set_categories(categories)
+        chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 100
+        chart.y_axis.majorGridlines = None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.dataLabels.showCatName = False
+        chart.dataLabels.showSerName = False
+        chart.dataLabels.showLegendKey = False
+        chart.gapWidth = 60
+        ws.add_chart(chart, f"A{spec.anchor_row}")
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _font(**style: Any) -> Font:
+    return Font(name="Calibri", **style)
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _style_line(ws: Worksheet, kind: LineKind, row: int, last: int, used: int) -> None:
+    top_wrap = Alignment(wrap_text=True, vertical="top")
+    if kind is LineKind.TITLE:
+        ws.cell(row, 1).font = _font(size=16, bold=True, color="1F3864")
+    elif kind is LineKind.NOTE:
+        ws.cell(row, 1).font = _font(italic=True, color="666666")
+        ws.cell(row, 1).alignment = top_wrap
+    elif kind is LineKind.HEADING:
+        ws.cell(row, 1).font = _font(size=13, bold=True, color="1F3864")
+        for column in range(1, last + 1):
+            ws.cell(row, column).border = Border(bottom=Side(style="medium", color="1F3864"))
+    elif kind is LineKind.QUESTION:
+        ws.cell(row, 1).font = _font(bold=True, color="1F3864")
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
+        for column in range(1, last + 1):
+            ws.cell(row, column).fill = _QUESTION_FILL
+    elif kind is LineKind.ANSWER:
+        ws.cell(row, 1).alignment = top_wrap
+    elif kind is LineKind.TABLE_HEADER:
+        for column in range(1, last + 1):
+            cell = ws.cell(row, column)
+            cell.font = _font(bold=True, color="FFFFFF")
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    elif kind is LineKind.TABLE_ROW:
+        for column in range(1, max(used, 1) + 1):
+            cell = ws.cell(row, column)
+            cell.alignment = (
+                Alignment(wrap_text=True, vertical="top", horizontal="center")
+                if column == 1
+                else top_wrap
+            )
+            cell.border = Border(bottom=_THIN)
+
+
+def _write_history(workbook: Workbook, plan: HistoryPlan) -> None:
+    if plan.title is None:
+        ws = workbook.create_sheet("History")
+        ws.column_dimensions["A"].width = 12
+        ws.column_dimensions["B"].width = 24
+        ws.column_dimensions["C"].width = 15
+        ws.column_dimensions["E"].width = 10
+        ws.column_dimensions["F"].width = 90
+        ws.freeze_panes = "A2"
+    else:
+        ws = workbook[plan.title]
+    if plan.write_header:
+        for column, header in zip(plan.columns, HISTORY_HEADERS, strict=True):
+            cell = ws.cell(plan.header_row, column)
+            put(cell, header)
+            cell.font = Font(bold=True)
+    for offset, values in enumerate(plan.rows):
+        for column, value in zip(plan.columns, values, strict=True):
+            cell = ws.cell(plan.first_row + offset, column)
+            put(cell, value)
+            if column == plan.columns[2] and value is not None:
+                cell.number_format = "0.0"
+    for row in range(plan.last_row + 1, plan.clear_through + 1):
+        for column in plan.columns:
+            if (row, column) in ws._cells:
+                ws.cell(row, column).value = None
+
+
+# --- saving ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _temporary_beside(target: Path) -> Iterator[Path]:
+    handle, name = tempfile.mkstemp(
+        prefix=".~partnersheet-", suffix=target.suffix, dir=target.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def save_book(workbook: Workbook, target: Path, *, like: Path | None = None) -> None:
+    """Save to a new file beside `target`, then replace it, so a failed save harms nothing.
+
+    `like` is the file whose permissions the result keeps (the original workbook).
+    """
+    if not target.parent.exists():
+        raise CannotWrite(
+            f"the folder {target.parent} does not exist; create it or choose another."
+        )
+    try:
+        with _temporary_beside(target) as temporary:
+            workbook.save(temporary)
+            with temporary.open("rb") as written:
+                os.fsync(written.fileno())
+            source = like if like is not None and like.exists() else target
+            if source.exists():
+                shutil.copymode(source, temporary)
+            else:
+                os.chmod(temporary, 0o666 & ~_umask())
+            os.replace(temporary, target)
+    except PermissionError as error:
+        raise CannotWrite(
+            f"{target.name} could not be written ({error.strerror or error}); check you may "
+            "write to that folder and that the file is not open elsewhere. Nothing was changed."
+        ) from None
+    except OSError as error:
+        raise CannotWrite(
+            f"{target.name} could not be written ({error.strerror or error}). Nothing was changed."
+        ) from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
