@@ -322,11 +322,13 @@ def _change_words(change: float | None) -> str:
 
 
 def _advice(ingredients: Sequence[Ingredient], weights: Weights) -> str:
-    names = _join_and([i.label for i in ingredients])
-    actions = [f"{i.label}: {weights.action(i)}" for i in ingredients if weights.action(i)]
-    text = f"work on {names}"
-    if actions:
-        text += " (" + " ".join(_sentence(a) for a in actions) + ")"
+    """'work on X.' followed by the Weights sheet's advice for each ingredient named."""
+    text = f"work on {_join_and([i.label for i in ingredients])}."
+    for ingredient in ingredients:
+        action = weights.action(ingredient)
+        if action:
+            prefix = f"{ingredient.label}: " if len(ingredients) > 1 else ""
+            text += f" {prefix}{_sentence(action)}"
     return text
 
 
@@ -354,7 +356,7 @@ def _most_important(
         f"{_score_text(top)}{since}."
     )
     if top.score.work_on:
-        text += f" To make it even more effective, {_advice(top.score.work_on, weights)}."
+        text += f" To make it even more effective, {_advice(top.score.work_on, weights)}"
     else:
         text += " It is already scored the highest on every ingredient: keep it that way."
     return MostImportant(top, text)
@@ -384,7 +386,7 @@ def _least_effective(ranked: Sequence[PartnerResult], weights: Weights) -> Least
             f"{referrals}. Verdict: focus on making it effective"
         )
         if bottom.score.work_on:
-            text += f": {_advice(bottom.score.work_on, weights)}."
+            text += f": {_advice(bottom.score.work_on, weights)}"
         else:
             text += "."
     return LeastEffective(bottom, verdict, text)

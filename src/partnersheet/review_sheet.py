@@ -29,6 +29,8 @@ RANKING_HEADERS = (
     "Score per hour",
 )
 RANKING_FORMATS = (None, None, "0.0", "+0.0;-0.0;0.0", None, None, None, "0.0", "0.0")
+#: Ranking columns shown centred: Rank, Change and Band.
+CENTRED_COLUMNS = (1, 4, 5)
 COLUMN_WIDTHS = (7.0, 24.0, 10.0, 11.0, 9.0, 26.0, 46.0, 9.0, 9.0)
 
 #: The chart shows at most this many partners, the strongest; more bars cannot be read.
@@ -85,6 +87,8 @@ class ReviewLayout:
     lines: tuple[ReviewLine, ...]
     column_widths: tuple[float, ...]
     chart: ChartSpec | None
+    #: Printed pages break above these rows.
+    page_breaks: tuple[int, ...] = ()
 
     @property
     def last_column(self) -> int:
@@ -92,8 +96,8 @@ class ReviewLayout:
 
 
 def _lines_needed(text: str, width: float) -> int:
-    # A column width counts characters of "0"; ordinary text runs about 10% narrower.
-    capacity = max(1, int(width * 1.1))
+    # A column width counts characters of "0"; ordinary text runs about 20% narrower.
+    capacity = max(1, int(width * 1.2))
     return sum(max(1, math.ceil(len(part) / capacity)) for part in text.split("\n"))
 
 
@@ -113,6 +117,7 @@ def build_review_sheet(
     widths = COLUMN_WIDTHS
     full_width = sum(widths)
     lines: list[ReviewLine] = []
+    page_breaks: list[int] = []
 
     def add(kind: LineKind, cells: Sequence[CellValue], **extra: object) -> None:
         lines.append(ReviewLine(len(lines) + 1, kind, tuple(cells), **extra))  # type: ignore[arg-type]
@@ -146,7 +151,7 @@ def build_review_sheet(
     add(LineKind.HEADING, ["Ranking"])
     chart: ChartSpec | None = None
     if ranking:
-        add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=_height(2))
+        add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=_height(3))
         first = len(lines) + 1
         for values in ranking:
             tallest = max(
@@ -167,6 +172,7 @@ def build_review_sheet(
             if len(ranking) > CHART_LIMIT
             else ""
         )
+        page_breaks.append(len(lines) + 1)
         add(LineKind.HEADING, [title])
         height_cm = max(6.0, 2.0 + 0.6 * shown)
         chart = ChartSpec(
@@ -199,4 +205,4 @@ def build_review_sheet(
             )
     else:
         paragraph(LineKind.ANSWER, "None: every partner has all seven ingredients scored.")
-    return ReviewLayout(tuple(lines), widths, chart)
+    return ReviewLayout(tuple(lines), widths, chart, tuple(page_breaks))

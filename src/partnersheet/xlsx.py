@@ -24,13 +24,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import CannotWrite, UnreadableWorkbook
 from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
 from .model import HISTORY_HEADERS, CellValue
 from .review import ComputedCells, HistoryPlan, ReviewResult
-from .review_sheet import LineKind, ReviewLayout
+from .review_sheet import CENTRED_COLUMNS, LineKind, ReviewLayout
 
 #: Excel's limit on the characters in one cell.
 CELL_TEXT_LIMIT = 32_767
@@ -301,6 +302,10 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.y_axis.majorGridlines = None
+        chart.y_axis.number_format = "0"
+        chart.y_axis.majorUnit = 10
+        # With rank 1 on top the value axis would sit at the top; keep it at the bottom.
+        chart.y_axis.crosses = "max"
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.dataLabels = DataLabelList()
@@ -310,6 +315,8 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
         chart.dataLabels.showLegendKey = False
         chart.gapWidth = 60
         ws.add_chart(chart, f"A{spec.anchor_row}")
+    for row in layout.page_breaks:
+        ws.row_breaks.append(Break(id=row - 1))
     ws.sheet_view.showGridLines = False
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -352,13 +359,10 @@ def _style_line(ws: Worksheet, kind: LineKind, row: int, last: int, used: int) -
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     elif kind is LineKind.TABLE_ROW:
+        centred = Alignment(wrap_text=True, vertical="top", horizontal="center")
         for column in range(1, max(used, 1) + 1):
             cell = ws.cell(row, column)
-            cell.alignment = (
-                Alignment(wrap_text=True, vertical="top", horizontal="center")
-                if column == 1
-                else top_wrap
-            )
+            cell.alignment = centred if column in CENTRED_COLUMNS else top_wrap
             cell.border = Border(bottom=_THIN)
 
 
