@@ -66,7 +66,7 @@ def new(path: Path, example: bool, force: bool) -> None:
     click.echo(f"Wrote {path}{' (example)' if example else ''}.")
 
 
-@main.command()
+@main.command(short_help="Score, rank and review the partners in PATH.")
 @click.argument("path", type=_PATH)
 @click.option(
     "--output",
@@ -78,7 +78,8 @@ def new(path: Path, example: bool, force: bool) -> None:
     "--date",
     "reviewed_on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The review date, YYYY-MM-DD.  [default: today]",
+    metavar="YYYY-MM-DD",
+    help="The review date.  [default: today]",
 )
 @click.option("--dry-run", is_flag=True, help="Check and compute, but write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON document of the review.")

@@ -117,7 +117,8 @@ def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Input
     if history_data is not None:
         history, history_layout = _read_history(history_data, problems)
     if problems or read is None:
-        raise WorkbookProblems(problems)
+        order = {title: index for index, title in enumerate(titles)}
+        raise WorkbookProblems(sorted(problems, key=lambda p: order.get(p.sheet, -1)))
     partners, layout = read
     return Inputs(
         partners=partners,
