@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -135,10 +136,7 @@ def load_book(path: Path) -> LoadedBook:
     except UnreadableWorkbook:
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise UnreadableWorkbook(
-            f"{path.name} could not be read as a workbook ({type(error).__name__}: {error}); "
-            "open it in Excel and save it again, or use a backup."
-        ) from None
+        raise UnreadableWorkbook(_load_failure(path, error)) from None
     titles = tuple(workbook.sheetnames)
     wanted = [t for name in SHEET_NAMES if (t := find_sheet(titles, name)) is not None]
     sheets: dict[str, SheetData] = {}
@@ -152,6 +150,27 @@ def load_book(path: Path) -> LoadedBook:
     if formulas:
         _resolve_formulas(path, sheets, formulas)
     return LoadedBook(path, workbook, sheets, titles, macro_enabled)
+
+
+def _load_failure(path: Path, error: BaseException) -> str:
+    """One sentence for a workbook openpyxl could not load."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    if any(isinstance(e, DefusedXmlException) for e in chain):
+        return (
+            f"{path.name} contains XML with entity or document-type declarations, which "
+            "partnersheet refuses for safety (they are how 'XML bomb' files attack programs); "
+            "open it in Excel, save it as a new workbook, and use that."
+        )
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    detail = f" ({type(error).__name__}: {first_line})" if first_line else ""
+    return (
+        f"{path.name} could not be read as a workbook{detail}; open it in Excel and save it "
+        "again, or use a backup."
+    )
 
 
 def _sheet_data(ws: Worksheet) -> tuple[SheetData, set[tuple[int, int]]]:
