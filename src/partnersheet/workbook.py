@@ -35,7 +35,7 @@ def review_workbook(
     result = plan_review(read_inputs(book.sheets, book.titles), reviewed_on or dt.date.today())
     if not dry_run:
         apply_review(book, result)
-        save_book(book.workbook, output or path, like=path)
+        save_book(book.workbook, output or path, like=path, formula_results=book.formula_results)
     return result
 
 

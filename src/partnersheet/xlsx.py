@@ -29,6 +29,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import CannotWrite, UnreadableWorkbook
+from .formula_results import FormulaResults, keep_formula_results
 from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
 from .model import HISTORY_HEADERS, CellValue
 from .review import ComputedCells, HistoryPlan, ReviewResult
@@ -50,6 +51,8 @@ class LoadedBook:
     sheets: dict[str, SheetData]
     titles: tuple[str, ...]
     macro_enabled: bool
+    #: The saved results of the formulas in our input sheets, to write back on save.
+    formula_results: FormulaResults
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -147,9 +150,8 @@ def load_book(path: Path) -> LoadedBook:
         sheets[title], found = _sheet_data(workbook[title])
         if found:
             formulas[title] = found
-    if formulas:
-        _resolve_formulas(path, sheets, formulas)
-    return LoadedBook(path, workbook, sheets, titles, macro_enabled)
+    results = _resolve_formulas(path, sheets, formulas) if formulas else {}
+    return LoadedBook(path, workbook, sheets, titles, macro_enabled, results)
 
 
 def _load_failure(path: Path, error: BaseException) -> str:
@@ -196,31 +198,41 @@ def _sheet_data(ws: Worksheet) -> tuple[SheetData, set[tuple[int, int]]]:
 
 def _resolve_formulas(
     path: Path, sheets: dict[str, SheetData], formulas: dict[str, set[tuple[int, int]]]
-) -> None:
-    """Replace formula cells by the results the spreadsheet saved with them."""
+) -> FormulaResults:
+    """Replace formula cells by the results the spreadsheet saved with them.
+
+    Returns those results, so that saving can put them back (openpyxl drops them).
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cached = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    results: FormulaResults = {}
     try:
         for title, cells in formulas.items():
-            ws = cached[title]
+            by_row: dict[int, list[int]] = {}
+            for row_number, column in cells:
+                by_row.setdefault(row_number, []).append(column)
             rows = {r: list(v) for r, v in sheets[title].rows.items()}
-            wanted_rows = {r for r, _ in cells}
-            last = max(wanted_rows)
-            for index, row in enumerate(ws.iter_rows(max_row=last, values_only=True), start=1):
-                if index not in wanted_rows:
-                    continue
-                for r, column in cells:
-                    if r != index:
-                        continue
-                    value = row[column - 1] if column <= len(row) else None
-                    formula = rows[r][column - 1]
-                    rows[r][column - 1] = (
-                        UncalculatedFormula(str(formula)) if value is None else value
-                    )
+            found: dict[tuple[int, int], Any] = {}
+            for row_number, values in enumerate(
+                cached[title].iter_rows(
+                    max_row=max(by_row), max_col=max(c for _, c in cells), values_only=True
+                ),
+                start=1,
+            ):
+                for column in by_row.get(row_number, ()):
+                    value = values[column - 1] if column <= len(values) else None
+                    formula = rows[row_number][column - 1]
+                    if value is None:
+                        rows[row_number][column - 1] = UncalculatedFormula(str(formula))
+                    else:
+                        rows[row_number][column - 1] = value
+                        found[(row_number, column)] = value
             sheets[title] = SheetData(title, {r: tuple(v) for r, v in rows.items()})
+            results[title] = found
     finally:
         cached.close()
+    return results
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -264,7 +276,8 @@ def _write_computed(ws: Worksheet, computed: ComputedCells) -> None:
         cell.font = Font(bold=True, italic=True)
         cell.fill = _COMPUTED_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[cell.column_letter].width = 14
+        if not _has_width(ws, column):
+            ws.column_dimensions[cell.column_letter].width = 14
     formats = [ComputedCells.number_format(c) for _, c in computed.columns]
     numbers = [c for c, _ in computed.columns]
     for row, values in computed.rows:
@@ -273,6 +286,14 @@ def _write_computed(ws: Worksheet, computed: ComputedCells) -> None:
             put(cell, value)
             if number_format and value is not None:
                 cell.number_format = number_format
+
+
+def _has_width(ws: Worksheet, column: int) -> bool:
+    """Whether the sheet already describes this column (width or style), alone or in a range.
+
+    A second entry for a column inside a range such as A:Z would overlap it: Excel repairs that.
+    """
+    return any((d.min or 0) <= column <= (d.max or 0) for d in ws.column_dimensions.values())
 
 
 def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str) -> None:
@@ -429,11 +450,21 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def save_book(workbook: Workbook, target: Path, *, like: Path | None = None) -> None:
+def save_book(
+    workbook: Workbook,
+    target: Path,
+    *,
+    like: Path | None = None,
+    formula_results: FormulaResults | None = None,
+) -> None:
     """Save to a new file beside `target`, then replace it, so a failed save harms nothing.
 
-    `like` is the file whose permissions the result keeps (the original workbook).
+    `like` is the file whose permissions the result keeps (the original workbook);
+    `formula_results` are saved formula results to keep with their formulas.
     """
+    if target.is_symlink():
+        # Replace the workbook the link points to; replacing the link would leave it as it was.
+        target = target.resolve()
     if not target.parent.exists():
         raise CannotWrite(
             f"the folder {target.parent} does not exist; create it or choose another."
@@ -441,6 +472,13 @@ def save_book(workbook: Workbook, target: Path, *, like: Path | None = None) -> 
     try:
         with _temporary_beside(target) as temporary:
             workbook.save(temporary)
+            if formula_results:
+                parts = {
+                    workbook[title].path.lstrip("/"): cells
+                    for title, cells in formula_results.items()
+                    if title in workbook.sheetnames and cells
+                }
+                keep_formula_results(temporary, parts)
             with temporary.open("rb") as written:
                 os.fsync(written.fileno())
             source = like if like is not None and like.exists() else target
