@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from conftest import (
     COMPUTED,
+    EXAMPLE,
     HISTORY_HEADERS,
     INGREDIENTS,
     PARTNER_HEADERS,
@@ -889,3 +890,18 @@ def test_a_text_box_on_a_user_sheet_survives(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         drawings = [archive.read(n) for n in archive.namelist() if n.startswith("xl/drawings/")]
     assert any(b"Call Ann before the summer." in d for d in drawings)
+
+
+def test_a_replaced_review_that_was_open_stays_the_one_selected_tab(tmp_path: Path) -> None:
+    path = tmp_path / "partners.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    reviewed(path, None, "2026-11-22")
+    book = openpyxl.load_workbook(path)
+    book.active = book.sheetnames.index("Review")
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Review"
+    book.save(path)
+    reviewed(path, None, "2026-11-23")
+    book = openpyxl.load_workbook(path)
+    assert book.active.title == "Review"
+    assert [ws.title for ws in book.worksheets if ws.sheet_view.tabSelected] == ["Review"]

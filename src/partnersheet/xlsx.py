@@ -263,10 +263,11 @@ def apply_review(book: LoadedBook, result: ReviewResult) -> None:
     _write_computed(workbook[result.computed.sheet], result.computed)
     _write_review(workbook, result.review_sheet, result.computed.sheet)
     _write_history(workbook, result.history)
-    if active is not None and active in workbook.sheetnames:
-        workbook.active = workbook.sheetnames.index(active)
-    else:
-        workbook.active = workbook.sheetnames.index(result.computed.sheet)
+    keep = active if active in workbook.sheetnames else result.computed.sheet
+    workbook.active = workbook.sheetnames.index(keep)
+    # Exactly one selected tab: a replaced Review would otherwise lose its selection.
+    for ws in workbook.worksheets:
+        ws.sheet_view.tabSelected = ws.title == keep
 
 
 def _write_computed(ws: Worksheet, computed: ComputedCells) -> None:
