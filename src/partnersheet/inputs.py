@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -93,15 +94,14 @@ def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Input
 
     partners_data = sheet("Partners")
     if partners_data is None:
-        raise WorkbookProblems(
-            [
-                Problem(
-                    "Partners",
-                    "",
-                    "the workbook has no Partners sheet; add a sheet named Partners "
-                    "(`partnersheet new` writes a workbook with every sheet ready)",
-                )
-            ]
+        # Still read the other sheets, so every problem is reported at once.
+        problems.append(
+            Problem(
+                "Partners",
+                "",
+                "the workbook has no Partners sheet; add a sheet named Partners "
+                "(`partnersheet new` writes a workbook with every sheet ready)",
+            )
         )
     weights_data = sheet("Weights")
     settings_data = sheet("Settings")
@@ -111,7 +111,7 @@ def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Input
     settings = _read_settings(settings_data, problems) if settings_data else Settings()
     weights = _read_weights(weights_data, problems) if weights_data else Weights()
     competitors = _read_competitors(competitors_data, problems) if competitors_data else ()
-    read = _read_partners(partners_data, settings, problems)
+    read = _read_partners(partners_data, settings, problems) if partners_data else None
     history: tuple[HistoryRow, ...] = ()
     history_layout = None
     if history_data is not None:
@@ -172,12 +172,19 @@ def _as_text(value: object) -> str:
     return tidy_text(str(value))
 
 
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def _as_number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _Unfit
     if isinstance(value, str):
+        text = value.strip()
+        # "1,250" is a thousands separator; "2,5" (a decimal comma) is not guessed at.
+        if _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
         try:
-            number = float(value.strip().replace(",", ""))
+            number = float(text)
         except ValueError:
             raise _Unfit from None
     else:
@@ -400,7 +407,9 @@ def _read_partners(
                 _as_whole,
                 ingredient.label,
                 f"enter a whole number from {low} to {high}",
-                lambda s: low <= s <= high,
+                # A scale that is itself wrong is reported once, on Settings, rather than
+                # against every score.
+                lambda s: high <= low or low <= s <= high,
             )
         agreement = row.read(
             col(Column.AGREEMENT),
@@ -575,7 +584,7 @@ def _read_settings(data: SheetData, problems: list[Problem]) -> Settings:
             problems.append(
                 Problem(
                     data.title,
-                    _setting_cell(seen, Setting.HIGHEST_SCORE, value_col),
+                    _setting_cell(seen, value_col, Setting.HIGHEST_SCORE, Setting.LOWEST_SCORE),
                     f"Highest score ({high}) must be above Lowest score ({low}); "
                     "raise Highest score or lower Lowest score",
                 )
@@ -584,7 +593,13 @@ def _read_settings(data: SheetData, problems: list[Problem]) -> Settings:
             problems.append(
                 Problem(
                     data.title,
-                    _setting_cell(seen, Setting.STRONG_FROM, value_col),
+                    _setting_cell(
+                        seen,
+                        value_col,
+                        Setting.STRONG_FROM,
+                        Setting.KEEP_FROM,
+                        Setting.IMPROVE_FROM,
+                    ),
                     f"the band thresholds must fall: Strong from ({format_number(strong)}) "
                     f"above Keep from ({format_number(keep)}) above Improve from "
                     f"({format_number(improve)}); change them so each is below the one before",
@@ -602,9 +617,13 @@ def _read_settings(data: SheetData, problems: list[Problem]) -> Settings:
     )
 
 
-def _setting_cell(seen: Mapping[Setting, int], setting: Setting, value_col: int) -> str:
-    row = seen.get(setting)
-    return f"{column_letter(value_col)}{row}" if row else ""
+def _setting_cell(seen: Mapping[Setting, int], value_col: int, *settings: Setting) -> str:
+    """The Value cell of the first of `settings` the sheet sets; "" when it sets none."""
+    for setting in settings:
+        row = seen.get(setting)
+        if row:
+            return f"{column_letter(value_col)}{row}"
+    return ""
 
 
 def _missing_scores(value: object) -> MissingScores:

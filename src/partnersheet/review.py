@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conflicts import Conflicts, find_conflicts
+from .inputs import find_sheet
 from .model import (
     COMPUTED_COLUMNS,
     HISTORY_HEADERS,
@@ -197,12 +198,17 @@ class ReviewResult:
             if less is None
             else {
                 "partner": less.partner.name,
-                "hours_per_month": less.hours_per_month,
-                "value_per_year": less.value_per_year,
+                "hours_per_month": _plain(less.hours_per_month),
+                "value_per_year": _plain(less.value_per_year),
                 "score_per_hour": less.partner.score.score_per_hour,
                 "answer": less.sentence,
             },
         }
+
+
+def _plain(number: float) -> float | int:
+    """A whole number as an int in JSON (4, not 4.0)."""
+    return int(number) if float(number).is_integer() else number
 
 
 def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
@@ -583,8 +589,9 @@ def _history_plan(
     )
     layout = inputs.history_layout
     if layout is None:
+        # An empty History sheet is written into: adding another would give "History1".
         return HistoryPlan(
-            title=None,
+            title=find_sheet(inputs.sheet_titles, "History"),
             header_row=1,
             columns=tuple(range(1, len(HISTORY_HEADERS) + 1)),
             write_header=True,
