@@ -385,6 +385,11 @@ def test_blank_cells_are_none_not_zero() -> None:
         ),
         (
             "Last contact",
+            "2026-11-221",
+            'Partners!K7: Last contact is "2026-11-221"; enter a date, such as 2026-11-22',
+        ),
+        (
+            "Last contact",
             46000,
             "Partners!K7: Last contact is 46000; enter a date, such as 2026-11-22",
         ),
@@ -467,7 +472,7 @@ def test_a_missing_ingredient_column() -> None:
     header = tuple(h for h in HEADERS if h != "Credibility")
     sheet = SheetData("Partners", {1: header, 2: ("Ann",)})
     assert problems(sheet) == [
-        "Partners!1: the header row has no column for Credibility; add a column headed "
+        "Partners!S1: the header row has no column for Credibility; add a column headed "
         "Credibility to row 1 (leave the cells blank if you have no score yet)"
     ]
 
@@ -476,7 +481,7 @@ def test_missing_ingredient_columns() -> None:
     header = ("Notes", "Partner", "Friendship", "Opportunity", "Credibility", "Shared goals")
     sheet = SheetData("Partners", {1: ("A title",), 2: header, 3: ("", "Ann")})
     assert problems(sheet) == [
-        "Partners!2: the header row has no column for Trust, Regular communication and Values "
+        "Partners!G2: the header row has no column for Trust, Regular communication and Values "
         "alignment; add columns headed Trust, Regular communication and Values alignment to "
         "row 2 (leave the cells blank if you have no score yet)"
     ]
@@ -650,7 +655,7 @@ def test_a_weight_with_no_ingredient() -> None:
 def test_weights_sheet_without_a_weight_column() -> None:
     sheet = SheetData("Weights", {1: ("Ingredient", "Importance"), 2: ("Trust", 1)})
     assert problems(one_partner(), sheet) == [
-        'Weights!1: the header row has no Weight column; add it next to "Ingredient"'
+        'Weights!C1: the header row has no Weight column; add it next to "Ingredient"'
     ]
 
 
@@ -720,6 +725,14 @@ def test_an_empty_settings_sheet_means_the_defaults() -> None:
             [("Strong from", 80), ("Keep from", 20)],
             "Settings!B2: the band thresholds must fall: Strong from (80) above Keep from (20) "
             "above Improve from (30); change them so each is below the one before",
+        ),
+        (
+            [("Strong from", 150)],
+            "Settings!B2: Strong from is 150; enter a number from 0 to 100, such as 75",
+        ),
+        (
+            [("Improve from", -5)],
+            "Settings!B2: Improve from is -5; enter a number from 0 to 100, such as 30",
         ),
         (
             [("Missing scores", "Skip them")],
@@ -793,7 +806,7 @@ def test_a_wrong_scale_is_reported_once_not_against_every_score() -> None:
 def test_settings_sheet_without_a_value_column() -> None:
     sheet = SheetData("Settings", {2: ("Setting", "Amount"), 3: ("Currency", "$")})
     assert problems(one_partner(), sheet) == [
-        'Settings!2: the header row has no Value column; add it next to "Setting"'
+        'Settings!C2: the header row has no Value column; add it next to "Setting"'
     ]
 
 

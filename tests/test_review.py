@@ -643,9 +643,10 @@ def test_same_day_in_the_past_keeps_the_later_days() -> None:
     result = review([row("Ann", S75)], history=history, date=february)
     plan = result.history
     assert plan.first_row == 3
+    # February's new rows take the place of the old ones, before March's: date order holds.
     assert [(r[0], r[1], r[2]) for r in plan.rows] == [
-        (march, "Ann", 90.0),
         (february, "Ann", 75.0),
+        (march, "Ann", 90.0),
     ]
     assert plan.clear_through == 5
     assert result.previous_review == january

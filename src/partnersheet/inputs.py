@@ -207,8 +207,13 @@ def _as_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip()[:10])
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return dt.datetime.fromisoformat(text).date()
         except ValueError:
             raise _Unfit from None
     raise _Unfit
@@ -360,7 +365,7 @@ def _read_partners(
         problems.append(
             Problem(
                 data.title,
-                str(header_row),
+                f"{column_letter(next_free)}{header_row}",
                 f"the header row has no column for {_join_and(missing)}; add "
                 f"{'a column headed' if len(missing) == 1 else 'columns headed'} "
                 f"{_join_and(missing)} to row {header_row} (leave the cells blank if "
@@ -517,13 +522,13 @@ def _table(
             )
         )
         return None
-    header_row, headers, _ = found
+    header_row, headers, next_free = found
     missing = [n for n in needed if normalise_name(n) not in headers]
     if missing:
         problems.append(
             Problem(
                 data.title,
-                str(header_row),
+                f"{column_letter(next_free)}{header_row}",
                 f'the header row has no {_join_and(missing)} column; add it next to "{first}"',
             )
         )
@@ -640,14 +645,18 @@ def _any(_: object) -> bool:
     return True
 
 
+def _percent(value: object) -> bool:
+    return isinstance(value, float | int) and 0 <= value <= 100
+
+
 _SETTING_READERS: Mapping[
     Setting, tuple[Callable[[object], object], str, Callable[[object], bool]]
 ] = {
     Setting.LOWEST_SCORE: (_as_whole, "enter a whole number, such as 1", _any),
     Setting.HIGHEST_SCORE: (_as_whole, "enter a whole number, such as 5", _any),
-    Setting.STRONG_FROM: (_as_number, "enter a number from 0 to 100, such as 75", _any),
-    Setting.KEEP_FROM: (_as_number, "enter a number from 0 to 100, such as 50", _any),
-    Setting.IMPROVE_FROM: (_as_number, "enter a number from 0 to 100, such as 30", _any),
+    Setting.STRONG_FROM: (_as_number, "enter a number from 0 to 100, such as 75", _percent),
+    Setting.KEEP_FROM: (_as_number, "enter a number from 0 to 100, such as 50", _percent),
+    Setting.IMPROVE_FROM: (_as_number, "enter a number from 0 to 100, such as 30", _percent),
     Setting.CHARGEABLE_RATE: (
         _as_number,
         "enter your hourly rate as a number, 0 or more, without the currency sign",

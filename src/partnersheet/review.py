@@ -623,7 +623,9 @@ def _history_plan(
         columns=tuple(columns),
         write_header=write_header,
         first_row=first_row,
-        rows=kept + new_rows,
+        # Today's rows take the place of the ones they replace, so History stays in date
+        # order when an earlier day is reviewed again.
+        rows=new_rows + kept,
         clear_through=layout.last_row,
     )
 

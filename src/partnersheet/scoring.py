@@ -56,7 +56,8 @@ def weighted_score(partner: Partner, weights: Weights, settings: Settings) -> fl
         weight_sum += weight
     if weight_sum == 0:
         return None
-    return 100 * total / ((high - low) * weight_sum)
+    # Float noise can stray a hair past the ends (100.00000000000001); the formula cannot.
+    return min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
 
 
 def band(score: float, settings: Settings) -> Band:
