@@ -24,6 +24,7 @@ from openpyxl.writer.excel import ExcelWriter
 from partnersheet.errors import CannotWrite
 from partnersheet.model import (
     COMPUTED_COLUMNS,
+    HISTORY_HEADERS,
     INGREDIENT_HELP,
     INPUT_COLUMNS,
     SETTING_HELP,
@@ -50,14 +51,6 @@ SHEETS: tuple[str, ...] = (PARTNERS, WEIGHTS, SETTINGS, COMPETITORS, INSTRUCTION
 WEIGHTS_HEADERS: tuple[str, ...] = ("Ingredient", "Weight", "Meaning", "Action")
 SETTINGS_HEADERS: tuple[str, ...] = ("Setting", "Value", "What it does")
 COMPETITORS_HEADERS: tuple[str, ...] = ("Competitor", "Also known as")
-HISTORY_HEADERS: tuple[str, ...] = (
-    "Reviewed on",
-    "Partner",
-    "Weighted score",
-    "Rank",
-    "Band",
-    "Weights",
-)
 
 #: Partners rows 2 to this one get the dropdowns, number formats and shading.
 LAST_ROW = 500
