@@ -60,9 +60,9 @@ FIXED_TIME = dt.datetime(2026, 1, 1)
 
 TEMP_PREFIX = ".~partnersheet-"
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill(fill_type="solid", fgColor="1F4E78")
-_COMPUTED_HEADER_FONT = Font(bold=True, italic=True, color="1F4E78")
+_COMPUTED_HEADER_FONT = Font(name="Calibri", bold=True, italic=True, color="1F4E78")
 _COMPUTED_HEADER_FILL = PatternFill(fill_type="solid", fgColor="C9D3E0")
 _COMPUTED_BODY_FILL = PatternFill(fill_type="solid", fgColor="EEF1F5")
 _HEADER_BORDER = Border(bottom=Side(style="medium", color="1F2937"))
@@ -100,7 +100,7 @@ _PARTNERS_WIDTHS: dict[Column, float] = {
     Column.SCORE_PER_HOUR: 9,
     Column.STATUS: 30,
 }
-_SCORE_WIDTH = 15
+_SCORE_WIDTH = 16
 
 #: Excel's limits on a data validation's texts.
 _MAX_TITLE = 32
@@ -238,6 +238,9 @@ def _validation(
     sheet.add_data_validation(validation)
 
 
+_CENTRED = Alignment(horizontal="center", vertical="top")
+
+
 def _fill_partners(sheet: Worksheet, example: Sequence[_ExamplePartner]) -> None:
     columns = INPUT_COLUMNS + COMPUTED_COLUMNS
     for number, column in enumerate(columns, start=1):
@@ -254,6 +257,8 @@ def _fill_partners(sheet: Worksheet, example: Sequence[_ExamplePartner]) -> None
                 cell.number_format = number_format
             if column.computed:
                 cell.fill = _COMPUTED_BODY_FILL
+            if column.ingredient:
+                cell.alignment = _CENTRED
         _partners_validation(sheet, column, f"{letter}2:{letter}{LAST_ROW}")
     sheet.row_dimensions[1].height = 45
     sheet.freeze_panes = "B2"
@@ -261,7 +266,7 @@ def _fill_partners(sheet: Worksheet, example: Sequence[_ExamplePartner]) -> None
         for number, value in enumerate(partner.cells(), start=1):
             if value is not None:
                 cell = sheet.cell(row=row, column=number, value=value)
-                cell.alignment = _TOP
+                cell.alignment = _CENTRED if columns[number - 1].ingredient else _TOP
 
 
 def _partners_validation(sheet: Worksheet, column: Column, cells: str) -> None:
@@ -458,10 +463,10 @@ def _fill_instructions(sheet: Worksheet) -> None:
     for kind, text in _INSTRUCTIONS:
         cell = sheet.cell(row=row, column=1, value=text)
         if kind == "title":
-            cell.font = Font(bold=True, size=16, color="1F4E78")
+            cell.font = Font(name="Calibri", bold=True, size=16, color="1F4E78")
             sheet.row_dimensions[row].height = 28
         elif kind == "heading":
-            cell.font = Font(bold=True, size=12, color="1F4E78")
+            cell.font = Font(name="Calibri", bold=True, size=12, color="1F4E78")
             sheet.row_dimensions[row].height = 24
             cell.alignment = Alignment(vertical="bottom")
         else:
