@@ -283,3 +283,14 @@ def test_ten_thousand_partners_in_pairs() -> None:
     )
     assert found.by_row[10_001] == ("Competes with Partner 09998 (Group 4999)",)
     assert sum(len(items) for items in found.by_row.values()) == 11_000
+
+
+def test_a_large_group_names_a_few_and_counts_the_rest() -> None:
+    members = [make_partner(f"Coach {row}", row, group="Coaching") for row in range(2, 10)]
+    found = find_conflicts(members, [])
+    assert found.by_row[2] == (
+        "Competes with Coach 3, Coach 4, Coach 5, Coach 6, Coach 7 and 2 others (Coaching)",
+    )
+    assert found.by_row[9] == (
+        "Competes with Coach 2, Coach 3, Coach 4, Coach 5, Coach 6 and 2 others (Coaching)",
+    )

@@ -66,6 +66,17 @@ def _competitor_index(competitors: Sequence[Competitor]) -> dict[str, Competitor
     return index
 
 
+#: A Conflicts cell names at most this many competing partners, then says how many more.
+NAMES_SHOWN = 5
+
+
+def _some(names: Sequence[str]) -> str:
+    """The names, or the first few and a count, so a large group stays a short cell."""
+    if len(names) <= NAMES_SHOWN:
+        return ", ".join(names)
+    return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} others"
+
+
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     """Competing partners, leakage to competitors, and competitors among the partners."""
     known = _competitor_index(competitors)
@@ -97,8 +108,8 @@ def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor
     texts: dict[int, list[str]] = {p.row: [] for p in partners}
     for group in groups:
         for member in group.members:
-            others = ", ".join(m.name for m in group.members if m is not member)
-            texts[member.row].append(f"Competes with {others} ({group.name})")
+            others = [m.name for m in group.members if m is not member]
+            texts[member.row].append(f"Competes with {_some(others)} ({group.name})")
     for leak in leaks:
         texts[leak.partner.row].append(leak.text)
     for found in competitor_partners:

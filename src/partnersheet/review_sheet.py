@@ -101,8 +101,12 @@ def _lines_needed(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / capacity)) for part in text.split("\n"))
 
 
+#: Excel's tallest row, in points.
+MAX_ROW_HEIGHT = 409.0
+
+
 def _height(lines: int) -> float:
-    return round(lines * _LINE_POINTS + 3, 1)
+    return min(MAX_ROW_HEIGHT, round(lines * _LINE_POINTS + 3, 1))
 
 
 def build_review_sheet(
