@@ -843,7 +843,7 @@ def test_partners_still_to_score() -> None:
     lines = result.review_sheet.lines
     (heading,) = [line for line in lines if line.cells == ("Partners still to score",)]
     assert heading.kind is LineKind.HEADING
-    below = [line.cells for line in lines[heading.row :] if line.kind is LineKind.TABLE_ROW]
+    below = [line.cells for line in lines[heading.row :] if line.kind is LineKind.LIST_ROW]
     assert [tuple(c for c in cells if c) for cells in below] == [
         ("Bea", "Provisional: Friendship, Credibility not scored"),
         ("Cal", "Not ranked: no ingredient is scored yet"),
@@ -867,3 +867,13 @@ def test_do_not_rank_lists_the_partner_with_what_is_missing() -> None:
     assert [p.name for p in result.ranked] == ["Ann"]
     (bea,) = result.still_to_score
     assert bea.score.status == "Not ranked: Friendship not scored"
+
+
+def test_the_review_lists_twenty_conflicts_and_counts_the_rest() -> None:
+    partners = [row(f"P{n}", S75, refers_to=f"Rival {n}") for n in range(25)]
+    result = review(partners)
+    assert len(result.conflicts) == 25  # the JSON keeps every one
+    answers = [line.cells[0] for line in result.review_sheet.lines if line.kind is LineKind.ANSWER]
+    bullets = [str(text) for text in answers if str(text).startswith("• ")]
+    assert len(bullets) == 21
+    assert bullets[-1] == "• And 5 more: see the Conflicts column on the Partners sheet."

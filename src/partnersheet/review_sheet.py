@@ -33,6 +33,9 @@ RANKING_FORMATS = (None, None, "0.0", "+0.0;-0.0;0.0", None, None, None, "0.0", 
 CENTRED_COLUMNS = (1, 4, 5)
 COLUMN_WIDTHS = (7.0, 24.0, 10.0, 11.0, 9.0, 26.0, 46.0, 9.0, 9.0)
 
+#: The Review lists at most this many conflicts; the Partners sheet has them all.
+LISTED_CONFLICTS = 20
+
 #: The chart shows at most this many partners, the strongest; more bars cannot be read.
 CHART_LIMIT = 40
 
@@ -48,6 +51,9 @@ class LineKind(Enum):
     ANSWER = "answer"
     TABLE_HEADER = "table header"
     TABLE_ROW = "table row"
+    #: A simple list whose last cell runs on to the right unwrapped.
+    LIST_HEADER = "list header"
+    LIST_ROW = "list row"
     BLANK = "blank"
 
 
@@ -148,8 +154,14 @@ def build_review_sheet(
         if isinstance(answer, str):
             paragraph(LineKind.ANSWER, answer)
         else:
-            for item in answer:
+            for item in answer[:LISTED_CONFLICTS]:
                 paragraph(LineKind.ANSWER, f"• {item}" if len(answer) > 1 else item)
+            if len(answer) > LISTED_CONFLICTS:
+                paragraph(
+                    LineKind.ANSWER,
+                    f"• And {len(answer) - LISTED_CONFLICTS} more: see the Conflicts column "
+                    "on the Partners sheet.",
+                )
         add(LineKind.BLANK, [])
 
     add(LineKind.HEADING, ["Ranking"])
@@ -197,16 +209,10 @@ def build_review_sheet(
 
     add(LineKind.HEADING, ["Partners still to score"])
     if still_to_score:
-        add(LineKind.TABLE_HEADER, ["", "Partner", "Status"], merge_from=3)
-        status_width = sum(widths[2:])
+        add(LineKind.LIST_HEADER, ["", "Partner", "Status"])
         for name, status in still_to_score:
-            lines_needed = _lines_needed(status, status_width)
-            add(
-                LineKind.TABLE_ROW,
-                ["", name, status],
-                merge_from=3,
-                height=_height(lines_needed) if lines_needed > 1 else None,
-            )
+            # The status runs on over the empty cells to its right: no merge, no wrap.
+            add(LineKind.LIST_ROW, ["", name, status])
     else:
         paragraph(LineKind.ANSWER, "None: every partner has all seven ingredients scored.")
     return ReviewLayout(tuple(lines), widths, chart, tuple(page_breaks))

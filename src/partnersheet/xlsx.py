@@ -14,6 +14,7 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -308,15 +310,31 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
     for number, width in enumerate(layout.column_widths, start=1):
         ws.column_dimensions[_letter(number)].width = width
     last = layout.last_column
+    styles: dict[tuple[LineKind, int, str | None], StyleArray] = {}
     for line in layout.lines:
-        for column, value in enumerate(line.cells, start=1):
-            if value is None or value == "":
-                continue
+        spread = line.kind in (
+            LineKind.HEADING,
+            LineKind.QUESTION,
+            LineKind.TABLE_HEADER,
+            LineKind.LIST_HEADER,
+            LineKind.LIST_ROW,
+        )
+        width = last if spread else len(line.cells)
+        for column in range(1, width + 1):
+            value = line.cells[column - 1] if column <= len(line.cells) else None
+            number_format = line.formats[column - 1] if column <= len(line.formats) else None
             cell = ws.cell(line.row, column)
-            put(cell, value)
-            if column <= len(line.formats) and line.formats[column - 1]:
-                cell.number_format = line.formats[column - 1]
-        _style_line(ws, line.kind, line.row, last, len(line.cells))
+            if value is not None and value != "":
+                put(cell, value)
+            # Styling a cell through openpyxl's descriptors is slow; copy a styled one's.
+            key = (line.kind, column, number_format)
+            if key not in styles:
+                _style_cell(cell, line.kind, column)
+                if number_format:
+                    cell.number_format = number_format
+                styles[key] = copy(cell._style)
+            else:
+                cell._style = copy(styles[key])
         if line.merge_from is not None:
             ws.merge_cells(
                 start_row=line.row, start_column=line.merge_from, end_row=line.row, end_column=last
@@ -375,36 +393,40 @@ def _letter(column: int) -> str:
     return str(get_column_letter(column))
 
 
-def _style_line(ws: Worksheet, kind: LineKind, row: int, last: int, used: int) -> None:
-    top_wrap = Alignment(wrap_text=True, vertical="top")
-    if kind is LineKind.TITLE:
-        ws.cell(row, 1).font = _font(size=16, bold=True, color="1F3864")
-    elif kind is LineKind.NOTE:
-        ws.cell(row, 1).font = _font(italic=True, color="666666")
-        ws.cell(row, 1).alignment = top_wrap
+_TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRED = Alignment(wrap_text=True, vertical="top", horizontal="center")
+_HEADING_RULE = Border(bottom=Side(style="medium", color="1F3864"))
+
+
+def _style_cell(cell: Cell, kind: LineKind, column: int) -> None:
+    """Style one cell of a Review line by its kind and column."""
+    first = column == 1
+    if kind is LineKind.TITLE and first:
+        cell.font = _font(size=16, bold=True, color="1F3864")
+    elif kind is LineKind.NOTE and first:
+        cell.font = _font(italic=True, color="666666")
+        cell.alignment = _TOP_WRAP
     elif kind is LineKind.HEADING:
-        ws.cell(row, 1).font = _font(size=13, bold=True, color="1F3864")
-        for column in range(1, last + 1):
-            ws.cell(row, column).border = Border(bottom=Side(style="medium", color="1F3864"))
+        cell.border = _HEADING_RULE
+        if first:
+            cell.font = _font(size=13, bold=True, color="1F3864")
     elif kind is LineKind.QUESTION:
-        ws.cell(row, 1).font = _font(bold=True, color="1F3864")
-        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
-        for column in range(1, last + 1):
-            ws.cell(row, column).fill = _QUESTION_FILL
-    elif kind is LineKind.ANSWER:
-        ws.cell(row, 1).alignment = top_wrap
-    elif kind is LineKind.TABLE_HEADER:
-        for column in range(1, last + 1):
-            cell = ws.cell(row, column)
-            cell.font = _font(bold=True, color="FFFFFF")
-            cell.fill = _HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.fill = _QUESTION_FILL
+        if first:
+            cell.font = _font(bold=True, color="1F3864")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    elif kind is LineKind.ANSWER and first:
+        cell.alignment = _TOP_WRAP
+    elif kind in (LineKind.TABLE_HEADER, LineKind.LIST_HEADER):
+        cell.font = _font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+        horizontal = "center" if kind is LineKind.TABLE_HEADER else "left"
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal=horizontal)
     elif kind is LineKind.TABLE_ROW:
-        centred = Alignment(wrap_text=True, vertical="top", horizontal="center")
-        for column in range(1, max(used, 1) + 1):
-            cell = ws.cell(row, column)
-            cell.alignment = centred if column in CENTRED_COLUMNS else top_wrap
-            cell.border = Border(bottom=_THIN)
+        cell.alignment = _CENTRED if column in CENTRED_COLUMNS else _TOP_WRAP
+        cell.border = Border(bottom=_THIN)
+    elif kind is LineKind.LIST_ROW:
+        cell.border = Border(bottom=_THIN)
 
 
 def _write_history(workbook: Workbook, plan: HistoryPlan) -> None:
