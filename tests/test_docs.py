@@ -54,3 +54,15 @@ def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.Mon
     result = namespace["result"]
     assert result.most_important.partner.name == "Priya Shah"  # type: ignore[attr-defined]
     assert (tmp_path / "partners.xlsx").read_bytes() == before  # a dry run writes nothing
+
+
+def test_the_readme_transcript_is_what_the_example_prints(tmp_path: Path) -> None:
+    transcript = README.split("$ partnersheet review partners.xlsx --date 2026-11-22\n", 1)[1]
+    shown = transcript.split("\n\n", 1)[0]
+    expected = "\n".join(line.removeprefix("    ") for line in shown.splitlines())
+    assert expected.count("\n") == 5
+    book = tmp_path / "partners.xlsx"
+    assert CliRunner().invoke(main, ["new", str(book), "--example"]).exit_code == 0
+    result = CliRunner().invoke(main, ["review", str(book), "--date", "2026-11-22"])
+    assert result.exit_code == 0
+    assert result.output.replace(str(book), "partners.xlsx") == expected + "\n"
