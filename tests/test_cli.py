@@ -199,6 +199,20 @@ def test_json_answers_are_null_when_nobody_is_ranked(tmp_path: Path) -> None:
     assert document["partners"][0]["rank"] is None
 
 
+def test_summary_when_nobody_is_ranked(tmp_path: Path) -> None:
+    build_partners_workbook(tmp_path / "partners.xlsx", [{"Partner": "Ann Patel"}])
+    result = run("review", "partners.xlsx", "--dry-run", "--date", "2026-11-22")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "partners.xlsx, reviewed on 2026-11-22: 1 partner, 0 ranked, 1 still to score.\n"
+        "Most important:  none yet: no partner is ranked.\n"
+        "Least effective: none yet: no partner is ranked.\n"
+        "Conflicts:       none.\n"
+        "Less time:       no answer: no other ranked partner has Hours per month.\n"
+        "Dry run: nothing was written.\n"
+    )
+
+
 # --- check -----------------------------------------------------------------------------------
 
 

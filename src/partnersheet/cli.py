@@ -121,26 +121,34 @@ def review(
         click.echo(f"Wrote {output or path}: computed columns, Review and History.")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _summary(path: Path, result: ReviewResult) -> str:
     ranked, waiting = len(result.ranked), len(result.still_to_score)
     lines = [
         f"{path.name}, reviewed on {result.reviewed_on.isoformat()}: "
-        f"{len(result.partners)} partners, {ranked} ranked, {waiting} still to score."
+        f"{_count(len(result.partners), 'partner')}, {ranked} ranked, {waiting} still to score."
     ]
     most, least, less = result.most_important, result.least_effective, result.less_time
-    if most is not None:
+    if most is None or least is None:
+        lines.append("Most important:  none yet: no partner is ranked.")
+        lines.append("Least effective: none yet: no partner is ranked.")
+    else:
         work_on = ", ".join(i.label for i in most.partner.score.work_on) or "nothing"
         lines.append(
             f"Most important:  {most.partner.name} ({most.partner.weighted_score:.1f}); "
             f"work on {work_on}."
         )
-    if least is not None:
         lines.append(
             f"Least effective: {least.partner.name} ({least.partner.weighted_score:.1f}); "
             f"{least.verdict.value}."
         )
     lines.append(f"Conflicts:       {len(result.conflicts) or 'none'}.")
-    if less is not None:
+    if less is None:
+        lines.append("Less time:       no answer: no other ranked partner has Hours per month.")
+    else:
         hours = f"{less.hours_per_month:g}"
         value = ""
         if result.settings.chargeable_rate > 0:
@@ -162,5 +170,4 @@ def check(path: Path) -> None:
 
     with _reported():
         inputs = check_workbook(path)
-    count = len(inputs.partners)
-    click.echo(f"{path.name}: no problems found ({count} partner{'s' if count != 1 else ''}).")
+    click.echo(f"{path.name}: no problems found ({_count(len(inputs.partners), 'partner')}).")

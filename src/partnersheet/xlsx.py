@@ -100,6 +100,10 @@ def identify(path: Path) -> bool:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            content_types = b""
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as part:
+                    content_types = part.read(1_000_000)
     except (zipfile.BadZipFile, OSError, EOFError):
         raise UnreadableWorkbook(
             f"{name} is damaged or cut short; open it in Excel to repair it, or use a backup."
@@ -119,7 +123,8 @@ def identify(path: Path) -> bool:
             f"{name} is a zip file but not an Excel workbook; give partnersheet an .xlsx or "
             ".xlsm file."
         )
-    return "xl/vbaProject.bin" in names or path.suffix.casefold() == ".xlsm"
+    # What makes a workbook macro-enabled is its content type, not its name.
+    return b"macroenabled.main+xml" in content_types.lower()
 
 
 def _is_encrypted(path: Path) -> bool:
