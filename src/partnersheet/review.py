@@ -21,6 +21,7 @@ from .model import (
     CellValue,
     Column,
     ConflictKind,
+    HistoryRow,
     Ingredient,
     Inputs,
     Settings,
@@ -630,7 +631,7 @@ def _history_plan(
     )
 
 
-def _history_values(row: Any) -> tuple[CellValue, ...]:
+def _history_values(row: HistoryRow) -> tuple[CellValue, ...]:
     return (
         row.reviewed_on,
         row.partner,

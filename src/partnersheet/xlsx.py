@@ -26,6 +26,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -313,7 +314,7 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
         index = workbook.sheetnames.index(partners_title) + 1
     ws = workbook.create_sheet("Review", index)
     for number, width in enumerate(layout.column_widths, start=1):
-        ws.column_dimensions[_letter(number)].width = width
+        ws.column_dimensions[get_column_letter(number)].width = width
     last = layout.last_column
     styles: dict[tuple[LineKind, int, str | None], StyleArray] = {}
     for line in layout.lines:
@@ -390,12 +391,6 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
 
 def _font(**style: Any) -> Font:
     return Font(name="Calibri", **style)
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(column))
 
 
 _TOP_WRAP = Alignment(wrap_text=True, vertical="top")
