@@ -34,6 +34,7 @@ from .model import (
     Settings,
     Weights,
     format_number,
+    join_and,
     normalise_name,
     tidy_text,
 )
@@ -366,9 +367,9 @@ def _read_partners(
             Problem(
                 data.title,
                 f"{column_letter(next_free)}{header_row}",
-                f"the header row has no column for {_join_and(missing)}; add "
+                f"the header row has no column for {join_and(missing)}; add "
                 f"{'a column headed' if len(missing) == 1 else 'columns headed'} "
-                f"{_join_and(missing)} to row {header_row} (leave the cells blank if "
+                f"{join_and(missing)} to row {header_row} (leave the cells blank if "
                 "you have no score yet)",
             )
         )
@@ -493,12 +494,6 @@ def _split_names(text: str) -> tuple[str, ...]:
     return tuple(tidy_text(n) for n in text.replace(";", ",").split(",") if n.strip())
 
 
-def _join_and(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # --- Settings ------------------------------------------------------------------------------
 
 
@@ -517,7 +512,7 @@ def _table(
                 data.title,
                 "A1",
                 f'no header row with a "{first}" column in the first 10 rows; type the '
-                f"headers {_join_and([first, *needed])} in one row, or delete the sheet "
+                f"headers {join_and([first, *needed])} in one row, or delete the sheet "
                 "to use the defaults",
             )
         )
@@ -529,7 +524,7 @@ def _table(
             Problem(
                 data.title,
                 f"{column_letter(next_free)}{header_row}",
-                f'the header row has no {_join_and(missing)} column; add it next to "{first}"',
+                f'the header row has no {join_and(missing)} column; add it next to "{first}"',
             )
         )
         return None
@@ -699,7 +694,7 @@ def _read_weights(data: SheetData, problems: list[Problem]) -> Weights:
             row.problem(
                 name_col,
                 f"{_shown(label)} is not one of the seven ingredients; use "
-                f"{_join_and([i.value for i in Ingredient])}",
+                f"{join_and([i.value for i in Ingredient])}",
             )
             continue
         if ingredient in seen:
@@ -735,7 +730,7 @@ def _read_weights(data: SheetData, problems: list[Problem]) -> Weights:
             Problem(
                 data.title,
                 "",
-                f"{_join_and(missing)} {'is' if len(missing) == 1 else 'are'} missing; add a "
+                f"{join_and(missing)} {'is' if len(missing) == 1 else 'are'} missing; add a "
                 "row for each of the seven ingredients (weight 1 if unsure)",
             )
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -337,6 +337,13 @@ def normalise_name(text: str) -> str:
 def tidy_text(text: str) -> str:
     """Trimmed, with runs of white space as one space."""
     return " ".join(text.split())
+
+
+def join_and(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def format_number(value: float) -> str:

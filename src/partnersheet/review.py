@@ -28,6 +28,7 @@ from .model import (
     Verdict,
     Weights,
     format_number,
+    join_and,
     normalise_name,
 )
 from .review_sheet import ReviewLayout, build_review_sheet
@@ -330,7 +331,7 @@ def _change_words(change: float | None) -> str:
 
 def _advice(ingredients: Sequence[Ingredient], weights: Weights) -> str:
     """'work on X.' followed by the Weights sheet's advice for each ingredient named."""
-    text = f"work on {_join_and([i.label for i in ingredients])}."
+    text = f"work on {join_and([i.label for i in ingredients])}."
     for ingredient in ingredients:
         action = weights.action(ingredient)
         if action:
@@ -342,12 +343,6 @@ def _advice(ingredients: Sequence[Ingredient], weights: Weights) -> str:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _join_and(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _most_important(
@@ -406,7 +401,7 @@ def _conflict_items(
     items: list[ConflictItem] = []
     for group in conflicts.groups:
         members = [by_row[m.row] for m in group.members]
-        described = _join_and([_member_text(m) for m in members])
+        described = join_and([_member_text(m) for m in members])
         items.append(
             ConflictItem(
                 ConflictKind.COMPETING_PARTNERS,
@@ -437,7 +432,7 @@ def _conflict_items(
     for group in conflicts.groups:
         sent_to = [m for m in group.members if (m.referrals_sent or 0) > 0]
         if len(sent_to) >= 2:
-            listed = _join_and([f"{m.name} ({m.referrals_sent})" for m in sent_to])
+            listed = join_and([f"{m.name} ({m.referrals_sent})" for m in sent_to])
             both = "both " if len(sent_to) == 2 else ""
             items.append(
                 ConflictItem(
@@ -467,7 +462,7 @@ def _growth(members: Sequence[PartnerResult]) -> str:
             if len(changes) == 2
             else ("all these relationships are changing at the same pace.")
         )
-    return f"your relationship with {_join_and(leaders)} is growing faster."
+    return f"your relationship with {join_and(leaders)} is growing faster."
 
 
 def _money(amount: float, currency: str) -> str:
