@@ -77,6 +77,13 @@ def _some(names: Sequence[str]) -> str:
     return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} others"
 
 
+def _some_of(first: Sequence[str], count: int) -> str:
+    """What `_some` says of `count` names, given their first ones (`NAMES_SHOWN` or all)."""
+    if count <= NAMES_SHOWN:
+        return ", ".join(first[:count])
+    return f"{', '.join(first[:NAMES_SHOWN])} and {count - NAMES_SHOWN} others"
+
+
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     """Competing partners, leakage to competitors, and competitors among the partners."""
     known = _competitor_index(competitors)
@@ -107,9 +114,20 @@ def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor
 
     texts: dict[int, list[str]] = {p.row: [] for p in partners}
     for group in groups:
-        for member in group.members:
-            others = [m.name for m in group.members if m is not member]
-            texts[member.row].append(f"Competes with {_some(others)} ({group.name})")
+        # A cell names only the first few others, so only they are looked at: a large
+        # group costs its size, not its size squared.
+        head = [m.name for m in group.members[: NAMES_SHOWN + 1]]
+        others_count = len(group.members) - 1
+        beyond = None
+        for index, member in enumerate(group.members):
+            if index <= NAMES_SHOWN:
+                shown = head[:index] + head[index + 1 :]
+                text = f"Competes with {_some_of(shown, others_count)} ({group.name})"
+            else:
+                if beyond is None:
+                    beyond = f"Competes with {_some_of(head, others_count)} ({group.name})"
+                text = beyond
+            texts[member.row].append(text)
     for leak in leaks:
         texts[leak.partner.row].append(leak.text)
     for found in competitor_partners:

@@ -33,6 +33,7 @@ from .model import (
     Setting,
     Settings,
     Weights,
+    built,
     format_number,
     join_and,
     normalise_name,
@@ -223,6 +224,14 @@ def _as_date(value: object) -> dt.date:
 T = TypeVar("T")
 
 
+def _always(_: object) -> bool:
+    return True
+
+
+#: Integers up to this size survive a round trip through a float unchanged.
+_EXACT_INT = 2**53
+
+
 class _Row:
     """One row of a sheet, reading cells by header and recording problems."""
 
@@ -273,6 +282,9 @@ class _Row:
 
     def text(self, column: int | None) -> str:
         value = self.raw(column)
+        if type(value) is str:
+            # What `_as_text` makes of text, blank or not, without the detour.
+            return " ".join(value.split())
         if _is_blank(value):
             return ""
         try:
@@ -280,6 +292,51 @@ class _Row:
         except _Unfit:
             self.problem(column, f"{_shown(value)} has no saved result; {_RECALCULATE}")
             return ""
+
+    # The readers below give what `read` gives with the converter named, taking the common
+    # cases (a plain number, a real date) directly and leaving every other value, and every
+    # problem, to `read` itself.
+
+    def number(
+        self, column: int | None, what: str, advice: str, check: Callable[[float], bool] = _always
+    ) -> float | None:
+        """`read` with `_as_number`."""
+        value = self.raw(column)
+        if value is None:
+            return None
+        if type(value) is float or type(value) is int:
+            number = float(value)
+            if math.isfinite(number) and check(number):
+                return number
+        return self.read(column, _as_number, what, advice, check)
+
+    def whole(
+        self, column: int | None, what: str, advice: str, check: Callable[[int], bool] = _always
+    ) -> int | None:
+        """`read` with `_as_whole`."""
+        value = self.raw(column)
+        if value is None:
+            return None
+        if type(value) is int:
+            # int(float(value)) is value itself while the float holds it exactly.
+            if -_EXACT_INT <= value <= _EXACT_INT and check(value):
+                return value
+        elif type(value) is float and value.is_integer():
+            whole = int(value)
+            if check(whole):
+                return whole
+        return self.read(column, _as_whole, what, advice, check)
+
+    def date(self, column: int | None, what: str, advice: str) -> dt.date | None:
+        """`read` with `_as_date`."""
+        value = self.raw(column)
+        if value is None:
+            return None
+        if type(value) is dt.datetime:
+            return value.date()
+        if type(value) is dt.date:
+            return value
+        return self.read(column, _as_date, what, advice)
 
 
 _RECALCULATE = (
@@ -376,19 +433,57 @@ def _read_partners(
         return None
 
     low, high = settings.lowest_score, settings.highest_score
-    input_columns = [columns[c] for c in INPUT_COLUMNS if c in columns]
+    input_indexes = [columns[c] - 1 for c in INPUT_COLUMNS if c in columns]
+    partner_column = columns[Column.PARTNER]
+    score_advice = f"enter a whole number from {low} to {high}"
+
+    def score_fits(s: int) -> bool:
+        # A scale that is itself wrong is reported once, on Settings, rather than against
+        # every score.
+        return high <= low or low <= s <= high
+
+    def not_negative(n: float) -> bool:
+        return n >= 0
+
+    # The common cells (blank, text, a whole number in range, a real date) are read here
+    # directly; every other value goes to the `_Row` readers, which also report problems.
+    # A score read directly is an int that `score_fits` and that a float holds exactly.
+    fits_from, fits_to = (low, high) if high > low else (-_EXACT_INT, _EXACT_INT)
+    fits_from, fits_to = max(fits_from, -_EXACT_INT), min(fits_to, _EXACT_INT)
+    score_places = [(i, columns[Column(i.value)], i.label) for i in Ingredient]
+
+    def place(column: Column) -> tuple[int | None, int]:
+        """The column's number and its index in a row padded with a blank (-1 when absent)."""
+        number = columns.get(column)
+        return number, (number - 1 if number is not None else -1)
+
+    organisation_col, organisation_at = place(Column.ORGANISATION)
+    offers_col, offers_at = place(Column.OFFERS)
+    group_col, group_at = place(Column.COMPETITOR_GROUP)
+    refers_col, refers_at = place(Column.ALSO_REFERS_TO)
+    agreement_col, agreement_at = place(Column.AGREEMENT)
+    hours_col, hours_at = place(Column.HOURS_PER_MONTH)
+    sent_col, sent_at = place(Column.REFERRALS_SENT)
+    received_col, received_at = place(Column.REFERRALS_RECEIVED)
+    fees_col, fees_at = place(Column.FEES_RECEIVED)
+    contact_col, contact_at = place(Column.LAST_CONTACT)
+    notes_col, notes_at = place(Column.NOTES)
+    width = max(columns.values()) + 1
+    padding = (None,) * width
     partners: list[Partner] = []
     first_row_of: dict[str, int] = {}
     rows = _rows_below(data, header_row)
     for row_number in rows:
         values = data.rows[row_number]
-        if all(_is_blank(values[c - 1]) if c <= len(values) else True for c in input_columns):
+        if _all_blank(values, input_indexes):
             continue
         row = _Row(data.title, row_number, values, problems)
-        name = row.text(columns[Column.PARTNER])
-        if not name and not isinstance(row.raw(columns[Column.PARTNER]), UncalculatedFormula):
+        # At least one blank at the end, where the absent columns (-1) read.
+        cells = (*values, *padding[: max(1, width - len(values))])
+        name = row.text(partner_column)
+        if not name and not isinstance(row.raw(partner_column), UncalculatedFormula):
             row.problem(
-                columns[Column.PARTNER],
+                partner_column,
                 "this row has details but no partner name; type the partner's name, "
                 "or clear the row",
             )
@@ -396,78 +491,110 @@ def _read_partners(
             key = normalise_name(name)
             if key in first_row_of:
                 row.problem(
-                    columns[Column.PARTNER],
+                    partner_column,
                     f'"{name}" is already listed in row {first_row_of[key]}; list each '
                     "partner once: merge the two rows or tell the names apart",
                 )
             else:
                 first_row_of[key] = row_number
 
-        def col(c: Column) -> int | None:
-            return columns.get(c)
-
+        # Read in the order the problems are reported in.
         scores: dict[Ingredient, int | None] = {}
-        for ingredient in Ingredient:
-            scores[ingredient] = row.read(
-                columns[Column(ingredient.value)],
-                _as_whole,
-                ingredient.label,
-                f"enter a whole number from {low} to {high}",
-                # A scale that is itself wrong is reported once, on Settings, rather than
-                # against every score.
-                lambda s: high <= low or low <= s <= high,
+        for ingredient, column, label in score_places:
+            value = cells[column - 1]
+            if value is None:
+                scores[ingredient] = None
+            elif type(value) is int and fits_from <= value <= fits_to:
+                scores[ingredient] = value
+            else:
+                scores[ingredient] = row.whole(column, label, score_advice, score_fits)
+        value = cells[agreement_at]
+        agreement = _AGREEMENTS.get(normalise_name(value)) if type(value) is str else None
+        if agreement is None and value is not None:
+            agreement = row.read(
+                agreement_col,
+                _agreement,
+                "Agreement",
+                "choose Written, Verbal or None, or leave it blank",
             )
-        agreement = row.read(
-            col(Column.AGREEMENT),
-            _agreement,
-            "Agreement",
-            "choose Written, Verbal or None, or leave it blank",
-        )
+        value = cells[organisation_at]
+        organisation = _text(value) if type(value) is str else row.text(organisation_col)
+        value = cells[offers_at]
+        offers = _text(value) if type(value) is str else row.text(offers_col)
+        value = cells[group_at]
+        competitor_group = _text(value) if type(value) is str else row.text(group_col)
+        value = cells[refers_at]
+        also_refers_to = () if value is None else _split_names(row.text(refers_col))
+        value = cells[hours_at]
+        if value is None:
+            hours_per_month = None
+        elif type(value) is float and 0 <= value < math.inf:
+            hours_per_month = value
+        else:
+            hours_per_month = row.number(
+                hours_col,
+                "Hours per month",
+                "enter the hours a month you spend on this partner, 0 or more",
+                not_negative,
+            )
+        value = cells[sent_at]
+        if value is None:
+            referrals_sent = None
+        elif type(value) is int and 0 <= value <= _EXACT_INT:
+            referrals_sent = value
+        else:
+            referrals_sent = row.whole(
+                sent_col, "Referrals sent", "enter a whole number, 0 or more", not_negative
+            )
+        value = cells[received_at]
+        if value is None:
+            referrals_received = None
+        elif type(value) is int and 0 <= value <= _EXACT_INT:
+            referrals_received = value
+        else:
+            referrals_received = row.whole(
+                received_col, "Referrals received", "enter a whole number, 0 or more", not_negative
+            )
+        value = cells[fees_at]
+        if value is None:
+            fees_received = None
+        elif type(value) is float and 0 <= value < math.inf:
+            fees_received = value
+        else:
+            fees_received = row.number(
+                fees_col,
+                "Fees received",
+                "enter an amount, 0 or more, without the currency sign",
+                not_negative,
+            )
+        value = cells[contact_at]
+        if value is None:
+            last_contact = None
+        elif type(value) is dt.datetime:
+            last_contact = value.date()
+        else:
+            last_contact = row.date(contact_col, "Last contact", "enter a date, such as 2026-11-22")
+        value = cells[notes_at]
+        notes = _text(value) if type(value) is str else row.text(notes_col)
         partners.append(
-            Partner(
-                row=row_number,
-                name=name,
-                organisation=row.text(col(Column.ORGANISATION)),
-                offers=row.text(col(Column.OFFERS)),
-                competitor_group=row.text(col(Column.COMPETITOR_GROUP)),
-                also_refers_to=_split_names(row.text(col(Column.ALSO_REFERS_TO))),
-                agreement=agreement,
-                hours_per_month=row.read(
-                    col(Column.HOURS_PER_MONTH),
-                    _as_number,
-                    "Hours per month",
-                    "enter the hours a month you spend on this partner, 0 or more",
-                    lambda n: n >= 0,
-                ),
-                referrals_sent=row.read(
-                    col(Column.REFERRALS_SENT),
-                    _as_whole,
-                    "Referrals sent",
-                    "enter a whole number, 0 or more",
-                    lambda n: n >= 0,
-                ),
-                referrals_received=row.read(
-                    col(Column.REFERRALS_RECEIVED),
-                    _as_whole,
-                    "Referrals received",
-                    "enter a whole number, 0 or more",
-                    lambda n: n >= 0,
-                ),
-                fees_received=row.read(
-                    col(Column.FEES_RECEIVED),
-                    _as_number,
-                    "Fees received",
-                    "enter an amount, 0 or more, without the currency sign",
-                    lambda n: n >= 0,
-                ),
-                last_contact=row.read(
-                    col(Column.LAST_CONTACT),
-                    _as_date,
-                    "Last contact",
-                    "enter a date, such as 2026-11-22",
-                ),
-                scores=scores,
-                notes=row.text(col(Column.NOTES)),
+            built(
+                Partner,
+                {
+                    "row": row_number,
+                    "name": name,
+                    "organisation": organisation,
+                    "offers": offers,
+                    "competitor_group": competitor_group,
+                    "also_refers_to": also_refers_to,
+                    "agreement": agreement,
+                    "hours_per_month": hours_per_month,
+                    "referrals_sent": referrals_sent,
+                    "referrals_received": referrals_received,
+                    "fees_received": fees_received,
+                    "last_contact": last_contact,
+                    "scores": scores,
+                    "notes": notes,
+                },
             )
         )
     layout = PartnersLayout(
@@ -478,6 +605,26 @@ def _read_partners(
         rows=tuple(rows),
     )
     return tuple(partners), layout
+
+
+def _text(value: str) -> str:
+    """What `_Row.text` makes of text: `tidy_text`, which is "" for blank text too."""
+    return " ".join(value.split())
+
+
+def _all_blank(values: Sequence[object], indexes: Iterable[int]) -> bool:
+    """Whether the cells at these places (0 = column A) are all blank or missing."""
+    width = len(values)
+    for index in indexes:
+        if index < width:
+            value = values[index]
+            if value is not None and not _is_blank(value):
+                return False
+    return True
+
+
+#: Each agreement by its name in the form `_agreement` compares.
+_AGREEMENTS = {a.value.casefold(): a for a in Agreement}
 
 
 def _agreement(value: object) -> Agreement:
@@ -788,28 +935,58 @@ def _read_history(
     rows: list[HistoryRow] = []
     below = _rows_below(data, header_row)
     last_row = below[-1] if below else header_row
+    indexes = [c - 1 for c in columns if c]
+    advice = "partnersheet keeps this sheet: undo the change, or delete the row"
+    # As for Partners: common cells read directly, the rest by the `_Row` readers; a
+    # missing column reads the blank padded at the end (-1).
+    date_at, partner_at, score_at, rank_at, band_at, weights_at = (c - 1 for c in columns)
+    width = max(columns) + 1
+    padding = (None,) * width
     for row_number in below:
-        row = _Row(data.title, row_number, data.rows[row_number], problems)
-        if all(_is_blank(row.raw(c)) for c in columns if c):
+        values = data.rows[row_number]
+        if _all_blank(values, indexes):
             continue
-        advice = "partnersheet keeps this sheet: undo the change, or delete the row"
-        reviewed_on = row.read(date_col, _as_date, "Reviewed on", advice)
-        partner = row.text(partner_col)
+        row = _Row(data.title, row_number, values, problems)
+        cells = (*values, *padding[: max(1, width - len(values))])
+        value = cells[date_at]
+        if type(value) is dt.datetime:
+            reviewed_on: dt.date | None = value.date()
+        else:
+            reviewed_on = row.date(date_col, "Reviewed on", advice)
+        value = cells[partner_at]
+        partner = _text(value) if type(value) is str else row.text(partner_col)
         if reviewed_on is None or not partner:
             if reviewed_on is None and _is_blank(row.raw(date_col)):
                 row.problem(date_col, f"this row has no Reviewed on date; {advice}")
             elif not partner:
                 row.problem(partner_col, f"this row has no partner; {advice}")
             continue
+        value = cells[score_at]
+        if type(value) is float and -math.inf < value < math.inf:
+            weighted_score: float | None = value
+        else:
+            weighted_score = row.number(score_col, "Weighted score", advice)
+        value = cells[rank_at]
+        if type(value) is int and -_EXACT_INT <= value <= _EXACT_INT:
+            rank: int | None = value
+        else:
+            rank = row.whole(rank_col, "Rank", advice)
+        value = cells[band_at]
+        band = _text(value) if type(value) is str else row.text(band_col)
+        value = cells[weights_at]
+        weights = _text(value) if type(value) is str else row.text(weights_col)
         rows.append(
-            HistoryRow(
-                row=row_number,
-                reviewed_on=reviewed_on,
-                partner=partner,
-                weighted_score=row.read(score_col, _as_number, "Weighted score", advice),
-                rank=row.read(rank_col, _as_whole, "Rank", advice),
-                band=row.text(band_col),
-                weights=row.text(weights_col),
+            built(
+                HistoryRow,
+                {
+                    "row": row_number,
+                    "reviewed_on": reviewed_on,
+                    "partner": partner,
+                    "weighted_score": weighted_score,
+                    "rank": rank,
+                    "band": band,
+                    "weights": weights,
+                },
             )
         )
     layout = HistoryLayout(

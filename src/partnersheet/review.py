@@ -152,6 +152,17 @@ class ReviewResult:
     def still_to_score(self) -> tuple[PartnerResult, ...]:
         return tuple(p for p in self.partners if p.score.provisional)
 
+    @property
+    def status_text(self) -> str:
+        """The line for the workbook's status cell after this review."""
+        ranked, waiting = len(self.ranked), len(self.still_to_score)
+        count = len(self.partners)
+        return (
+            f"Reviewed on {self.reviewed_on.isoformat()}: {count} "
+            f"partner{'' if count == 1 else 's'}, {ranked} ranked, {waiting} still to score. "
+            "The answers are on the Review sheet."
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The document `partnersheet review --json` prints."""
 
@@ -219,24 +230,38 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     scores = score_partners(inputs.partners, weights, settings)
     conflicts = find_conflicts(inputs.partners, inputs.competitors)
     previous_review, previous_scores = _previous_review(inputs, reviewed_on)
+    # Each name in the form names are compared in, worked out once.
+    names = {p.name: normalise_name(p.name) for p in inputs.partners}
+    changes: dict[float, float] = {}
 
     def change(score: Score) -> float | None:
         if score.weighted_score is None or previous_review is None:
             return None
-        before = previous_scores.get(normalise_name(score.partner.name))
-        return None if before is None else excel_round(score.weighted_score - before)
+        before = previous_scores.get(names[score.partner.name])
+        if before is None:
+            return None
+        difference = score.weighted_score - before
+        if not difference:  # a zero is rounded afresh: its sign matters
+            return excel_round(difference)
+        rounded = changes.get(difference)
+        if rounded is None:
+            rounded = changes[difference] = excel_round(difference)
+        return rounded
 
-    results = [PartnerResult(s, conflicts.by_row.get(s.partner.row, ()), change(s)) for s in scores]
-    ranked = sorted((r for r in results if r.score.ranked), key=_importance)
-    unranked = [r for r in results if not r.score.ranked]
+    by_row = conflicts.by_row
+    results = [PartnerResult(s, by_row.get(s.partner.row, ()), change(s)) for s in scores]
+    ranked = sorted(
+        (r for r in results if r.score.rank is not None), key=lambda r: _importance(r, names)
+    )
+    unranked = [r for r in results if r.score.rank is None]
     ordered = (*ranked, *unranked)
 
     most = _most_important(ranked, weights, previous_review)
     least = _least_effective(ranked, weights)
     conflict_items = _conflict_items(conflicts, results)
-    less = _less_time(ranked, most, settings)
+    less = _less_time(ranked, most, settings, names)
     computed = _computed_cells(inputs, results)
-    history = _history_plan(inputs, reviewed_on, ranked, weights)
+    history = _history_plan(inputs, reviewed_on, ranked, weights, names)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
@@ -247,7 +272,9 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             less.sentence if less else _NO_LESS_TIME,
         ),
         ranking=[_ranking_row(r, previous_review) for r in ranked],
-        still_to_score=[(r.name, r.score.status) for r in ordered if r.score.provisional],
+        still_to_score=[
+            (r.score.partner.name, r.score.status) for r in ordered if r.score.status != "OK"
+        ],
     )
     return ReviewResult(
         reviewed_on=reviewed_on,
@@ -279,14 +306,19 @@ _NO_LESS_TIME = (
 )
 
 
-def _importance(result: PartnerResult) -> tuple[float, float, int, str]:
-    """Sort key: strongest first; ties by more fees, then more referrals, then name."""
+def _importance(
+    result: PartnerResult, names: Mapping[str, str] | None = None
+) -> tuple[float, float, int, str]:
+    """Sort key: strongest first; ties by more fees, then more referrals, then name.
+
+    `names` holds `normalise_name` of each partner's name, when already worked out.
+    """
     partner = result.score.partner
     return (
         -(result.score.weighted_score or 0),
         -(partner.fees_received or 0),
         -(partner.referrals_received or 0),
-        normalise_name(partner.name),
+        names[partner.name] if names is not None else normalise_name(partner.name),
     )
 
 
@@ -471,7 +503,10 @@ def _money(amount: float, currency: str) -> str:
 
 
 def _less_time(
-    ranked: Sequence[PartnerResult], most: MostImportant | None, settings: Settings
+    ranked: Sequence[PartnerResult],
+    most: MostImportant | None,
+    settings: Settings,
+    names: Mapping[str, str] | None = None,
 ) -> LessTime | None:
     candidates = [
         r
@@ -487,7 +522,7 @@ def _less_time(
         key=lambda r: (
             r.score.score_per_hour,
             r.score.partner.fees_received or 0,
-            normalise_name(r.name),
+            names[r.name] if names is not None else normalise_name(r.name),
         ),
     )
     hours = chosen.score.partner.hours_per_month or 0
@@ -521,7 +556,7 @@ def _ranking_row(result: PartnerResult, previous: dt.date | None) -> tuple[CellV
         score.weighted_score,
         change,
         score.band.value if score.band else None,
-        ", ".join(i.label for i in score.work_on) or None,
+        _work_on_text(score.work_on),
         "; ".join(result.conflicts) or None,
         score.partner.hours_per_month,
         score.score_per_hour,
@@ -543,26 +578,36 @@ def _computed_cells(inputs: Inputs, results: Sequence[PartnerResult]) -> Compute
     by_row = {r.score.partner.row: r for r in results}
     blank: tuple[CellValue, ...] = (None,) * len(columns)
     rows = tuple(
-        (row, _computed_values(by_row[row], columns) if row in by_row else blank)
-        for row in layout.rows
+        (row, _computed_values(by_row[row]) if row in by_row else blank) for row in layout.rows
     )
     return ComputedCells(layout.title, layout.header_row, tuple(columns), tuple(new_headers), rows)
 
 
-def _computed_values(
-    result: PartnerResult, columns: Sequence[tuple[int, Column]]
-) -> tuple[CellValue, ...]:
+def _computed_values(result: PartnerResult) -> tuple[CellValue, ...]:
+    """A partner's computed cells, in the order of COMPUTED_COLUMNS."""
     score = result.score
-    values: Mapping[Column, CellValue] = {
-        Column.WEIGHTED_SCORE: score.weighted_score,
-        Column.RANK: score.rank,
-        Column.BAND: score.band.value if score.band else None,
-        Column.WORK_ON: ", ".join(i.label for i in score.work_on) or None,
-        Column.CONFLICTS: "; ".join(result.conflicts) or None,
-        Column.SCORE_PER_HOUR: score.score_per_hour,
-        Column.STATUS: score.status,
-    }
-    return tuple(values[column] for _, column in columns)
+    values: tuple[CellValue, ...] = (
+        score.weighted_score,
+        score.rank,
+        score.band.value if score.band else None,
+        _work_on_text(score.work_on),
+        "; ".join(result.conflicts) or None,
+        score.score_per_hour,
+        score.status,
+    )
+    return values
+
+
+#: The Work on text of each choice of ingredients seen (at most 29 of them).
+_WORK_ON_TEXTS: dict[tuple[Ingredient, ...], str | None] = {}
+
+
+def _work_on_text(ingredients: tuple[Ingredient, ...]) -> str | None:
+    """The ingredients' names, `, ` between them; None when there are none."""
+    text = _WORK_ON_TEXTS.get(ingredients, "")
+    if text == "":
+        text = _WORK_ON_TEXTS[ingredients] = ", ".join(i.label for i in ingredients) or None
+    return text
 
 
 def _history_plan(
@@ -570,8 +615,14 @@ def _history_plan(
     reviewed_on: dt.date,
     ranked: Sequence[PartnerResult],
     weights: Weights,
+    names: Mapping[str, str] | None = None,
 ) -> HistoryPlan:
     weights_text = weights.short_text()
+
+    def order(r: PartnerResult) -> tuple[int, str]:
+        name = r.score.partner.name
+        return (r.score.rank or 0, names[name] if names is not None else normalise_name(name))
+
     new_rows = tuple(
         (
             reviewed_on,
@@ -581,7 +632,7 @@ def _history_plan(
             r.score.band.value if r.score.band else None,
             weights_text,
         )
-        for r in sorted(ranked, key=lambda r: (r.score.rank or 0, normalise_name(r.name)))
+        for r in sorted(ranked, key=order)
     )
     layout = inputs.history_layout
     if layout is None:

@@ -169,17 +169,28 @@ def build_review_sheet(
     if ranking:
         add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=_height(3))
         first = len(lines) + 1
+        # Text that fits on one line of its column needs no measuring: most cells do.
+        capacities = [max(1, int(w * 1.2)) for w in widths]
         for values in ranking:
-            tallest = max(
-                _lines_needed(str(v), w)
-                for v, w in zip(values, widths, strict=True)
-                if v is not None
-            )
-            add(
-                LineKind.TABLE_ROW,
-                values,
-                formats=RANKING_FORMATS,
-                height=_height(tallest) if tallest > 1 else None,
+            tallest = 0
+            for v, w, capacity in zip(values, widths, capacities, strict=True):
+                if v is None:
+                    continue
+                text = str(v)
+                needed = 1 if len(text) <= capacity and "\n" not in text else _lines_needed(text, w)
+                if needed > tallest:
+                    tallest = needed
+            if not tallest:
+                raise ValueError("a ranking row holds no value")
+            lines.append(
+                ReviewLine(
+                    len(lines) + 1,
+                    LineKind.TABLE_ROW,
+                    tuple(values),
+                    RANKING_FORMATS,
+                    None,
+                    _height(tallest) if tallest > 1 else None,
+                )
             )
         shown = min(len(ranking), CHART_LIMIT)
         add(LineKind.BLANK, [])

@@ -1,0 +1,674 @@
+"""How fast partnersheet reviews and checks a workbook, next to what openpyxl alone costs.
+
+Run from the repository root, with partnersheet and XlsxWriter installed:
+
+    python benchmarks/bench.py [--sizes 50,1000,10000,100000] [--pairs N] [--cache DIR] [--json]
+
+For each size (a number of partners) it:
+
+1. generates a workbook with XlsxWriter (scores with some blanks, weights, settings,
+   competitor groups, "Also refers to" naming competitors, a user column in the middle of the
+   Partners table, an earlier review in History and a user sheet of its own), once: the
+   workbooks are kept in the cache folder (default `benchmarks/.cache/`) and reused while the
+   generator's version and the size match;
+2. reviews it once (`partnersheet review GEN --output FILE --date 2026-11-22`), so FILE already
+   holds the computed columns, the Review and History, as a workbook reviewed before does;
+3. times, in turns A B A B ..., A: `partnersheet review FILE --output OUT --date 2026-11-22`
+   as a whole process, and B: the floor, a process that only imports openpyxl, loads FILE
+   (keeping macros when the review would, and external links) and saves it to OUT; each run's
+   wall time and peak memory (the child's maximum resident set) are recorded. The review
+   pauses Python's cyclic garbage collector while it loads, writes and saves; below 100,000
+   partners a third run C, the floor with the collector paused the same way, is timed too
+   (A B C A B C ...), so the review's own cost shows beside the plain floor's;
+4. checks that reviewing FILE again on the same date wrote the same content (the same sheets
+   and the same cell values), and times `partnersheet check FILE`.
+
+Every timed process keeps its compiled bytecode (under the cache folder), as an installed
+package does, even where the environment says PYTHONDONTWRITEBYTECODE.
+
+It also times importing `partnersheet.cli` and `partnersheet.excel` (`python -X importtime`),
+`partnersheet --help`, and the core (`read_inputs` and `plan_review`, in this process, on
+sheets already read) at 200, 1,000, 10,000 and 100,000 partners.
+
+The table shows medians, the ratios of review to floor, and each target with met or MISSED.
+`--json` prints the same as a JSON document instead.
+
+Options:
+  --sizes    comma-separated numbers of partners (default 50,1000,10000,100000)
+  --pairs    A/B pairs per size (default 5, and 2 from 100,000 partners on)
+  --cache    where generated workbooks are kept (default benchmarks/.cache)
+  --json     print JSON instead of the table
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Change when the generated workbooks change, so cached ones are made again.
+GENERATOR_VERSION = 1
+REVIEW_DATE = "2026-11-22"
+EARLIER_REVIEW = dt.date(2026, 8, 14)
+DEFAULT_SIZES = (50, 1_000, 10_000, 100_000)
+CORE_SIZES = (200, 1_000, 10_000, 100_000)
+HERE = Path(__file__).resolve().parent
+
+INGREDIENTS = (
+    "Trust",
+    "Friendship",
+    "Opportunity",
+    "Credibility",
+    "Regular communication",
+    "Shared goals",
+    "Values alignment",
+)
+#: The Partners headers: the user's own "Account manager" sits in the middle of the table.
+PARTNER_HEADERS = (
+    "Partner",
+    "Organisation",
+    "Offers",
+    "Competitor group",
+    "Also refers to",
+    "Agreement",
+    "Hours per month",
+    "Referrals sent",
+    "Referrals received",
+    "Fees received",
+    "Last contact",
+    "Account manager",
+    *INGREDIENTS,
+    "Notes",
+)
+COMPETITORS = tuple(
+    (f"Rival {name}", f"{name} Group; {name} & Co")
+    for name in (
+        "Apex",
+        "Beacon",
+        "Cedar",
+        "Delta",
+        "Ember",
+        "Falcon",
+        "Granite",
+        "Harbour",
+        "Iris",
+        "Juniper",
+        "Kestrel",
+        "Lumen",
+    )
+)
+OFFERS = (
+    "Leadership coaching",
+    "Bookkeeping",
+    "Employment law",
+    "Executive search",
+    "Sales training",
+    "IT support",
+    "Wealth management",
+    "Design",
+)
+SURNAMES = ("Patel", "Jones", "Smith", "Okafor", "Nowak", "García", "Lee", "Murphy", "Khan")
+MANAGERS = ("Sam", "Alex", "Jo", "Priya", "Tom")
+
+
+# --- generating workbooks -------------------------------------------------------------------
+
+
+def generate(path: Path, partners: int, seed: int = 20261122) -> None:
+    """Write a realistic partners workbook with `partners` partners to `path`."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    rng = random.Random(seed + partners)
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    money = book.add_format({"num_format": "#,##0"})
+
+    sheet = book.add_worksheet("Partners")
+    sheet.freeze_panes(1, 1)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 4, 18)
+    sheet.write_row(0, 0, PARTNER_HEADERS, bold)
+    groups = max(2, partners // 25)
+    first_score = PARTNER_HEADERS.index("Trust")
+    for index in range(partners):
+        row = index + 1
+        name = f"{SURNAMES[index % len(SURNAMES)]} {index:06d}"
+        sheet.write_string(row, 0, name)
+        if index % 40 == 7:
+            sheet.write_string(row, 1, COMPETITORS[index % len(COMPETITORS)][0])
+        else:
+            sheet.write_string(row, 1, f"{name} Ltd")
+        sheet.write_string(row, 2, OFFERS[index % len(OFFERS)])
+        if rng.random() < 0.3:
+            sheet.write_string(row, 3, f"Group {rng.randrange(groups)}")
+        if rng.random() < 0.1:
+            competitor = COMPETITORS[rng.randrange(len(COMPETITORS))][0]
+            also = competitor if rng.random() < 0.8 else f"Unlisted {rng.randrange(50)}"
+            sheet.write_string(row, 4, also)
+        if rng.random() < 0.7:
+            sheet.write_string(row, 5, ("Written", "Verbal", "None")[rng.randrange(3)])
+        if rng.random() < 0.8:
+            sheet.write_number(row, 6, rng.choice((0, 1, 2, 2.5, 4, 6, 8)))
+        sheet.write_number(row, 7, rng.randrange(0, 12))
+        if rng.random() < 0.9:
+            sheet.write_number(row, 8, rng.randrange(0, 15))
+        if rng.random() < 0.85:
+            sheet.write_number(row, 9, rng.randrange(0, 40) * 250, money)
+        if rng.random() < 0.75:
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(320))
+            sheet.write_datetime(row, 10, dt.datetime.combine(day, dt.time()), date_format)
+        sheet.write_string(row, 11, MANAGERS[index % len(MANAGERS)])
+        for offset in range(len(INGREDIENTS)):
+            if rng.random() < 0.06:
+                continue  # a blank score
+            sheet.write_number(row, first_score + offset, rng.randint(1, 5))
+        if rng.random() < 0.2:
+            sheet.write_string(row, first_score + len(INGREDIENTS), "Met at the spring event.")
+    sheet.data_validation(
+        1, first_score, max(1, partners), first_score + len(INGREDIENTS) - 1,
+        {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 5},
+    )  # fmt: skip
+
+    weights = book.add_worksheet("Weights")
+    weights.write_row(0, 0, ("Ingredient", "Weight", "Meaning", "Action"), bold)
+    for row, ingredient in enumerate(INGREDIENTS, start=1):
+        weights.write_string(row, 0, ingredient)
+        weights.write_number(row, 1, (1, 1, 2, 1.5, 1, 1, 0.5)[row - 1])
+        weights.write_string(row, 2, f"What {ingredient.lower()} means here.")
+        weights.write_string(row, 3, f"Work on {ingredient.lower()} together.")
+
+    settings = book.add_worksheet("Settings")
+    settings.write_row(0, 0, ("Setting", "Value"), bold)
+    for row, (setting, value) in enumerate(
+        (("Chargeable rate", 150), ("Currency", "£"), ("Strong from", 70)), start=1
+    ):
+        settings.write(row, 0, setting)
+        settings.write(row, 1, value)
+
+    competitors = book.add_worksheet("Competitors")
+    competitors.write_row(0, 0, ("Competitor", "Also known as"), bold)
+    for row, (name, aliases) in enumerate(COMPETITORS, start=1):
+        competitors.write_string(row, 0, name)
+        competitors.write_string(row, 1, aliases)
+
+    history = book.add_worksheet("History")
+    history.write_row(0, 0, ("Reviewed on", "Partner", "Weighted score", "Rank", "Band", "Weights"))
+    earlier = dt.datetime.combine(EARLIER_REVIEW, dt.time())
+    for row, index in enumerate(range(0, partners, 2), start=1):
+        history.write_datetime(row, 0, earlier, date_format)
+        history.write_string(row, 1, f"{SURNAMES[index % len(SURNAMES)]} {index:06d}")
+        history.write_number(row, 2, round(rng.uniform(10, 95), 1))
+        history.write_number(row, 3, row)
+        history.write_string(row, 4, "Keep")
+        history.write_string(row, 5, "Trust 1, Friendship 1, Opportunity 2")
+
+    pipeline = book.add_worksheet("Pipeline")
+    pipeline.write_row(0, 0, ("Month", "Enquiries", "Won", "Value", "Rate"), bold)
+    for row in range(1, min(partners, 2_000) + 1):
+        pipeline.write_datetime(row, 0, dt.datetime(2026, 1 + row % 12, 1), date_format)
+        enquiries, won = rng.randrange(5, 60), rng.randrange(0, 5)
+        pipeline.write_number(row, 1, enquiries)
+        pipeline.write_number(row, 2, won)
+        pipeline.write_number(row, 3, won * 1_500, money)
+        pipeline.write_formula(row, 4, f"=C{row + 1}/B{row + 1}", None, won / enquiries)
+    book.close()
+
+
+def cached_workbook(cache: Path, partners: int) -> Path:
+    """The generated workbook for this size, made once and then reused."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"partners-v{GENERATOR_VERSION}-{partners}.xlsx"
+    if not path.exists():
+        making = path.with_name(path.name + ".part.xlsx")
+        generate(making, partners)
+        os.replace(making, path)
+    return path
+
+
+# --- running processes ------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mb: float
+
+
+#: The environment of every timed process (see `child_environment`).
+CHILD_ENV: dict[str, str] = dict(os.environ)
+
+
+def child_environment(cache: Path) -> dict[str, str]:
+    """This environment, with compiled bytecode kept (in the cache folder) and reused.
+
+    An installed partnersheet, like openpyxl, has its modules compiled once; where the
+    environment says not to write bytecode, every process would compile ours again.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str((cache / "pycache").resolve())
+    return env
+
+
+def run_child(argv: Sequence[str]) -> Run:
+    """Run a process to its end; its wall time and peak resident memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(argv),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=CHILD_ENV,
+    )
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stderr.close()
+    if process.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(argv)} exited with {process.returncode}:\n{errors.decode(errors='replace')}"
+        )
+    # ru_maxrss is in kilobytes on Linux.
+    return Run(wall, usage.ru_maxrss / 1024)
+
+
+def partnersheet_command() -> list[str]:
+    """The installed console script beside this Python, else `python -m partnersheet`."""
+    script = Path(sys.executable).parent / "partnersheet"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "partnersheet"]
+
+
+#: The floor: what loading and saving the workbook with openpyxl costs, and nothing else.
+#: A third argument "paused" pauses the cyclic garbage collector, as the review does.
+FLOOR_CODE = """
+import gc, sys, warnings, zipfile
+import openpyxl
+source, target = sys.argv[1], sys.argv[2]
+if sys.argv[3:] == ["paused"]:
+    gc.disable()
+with zipfile.ZipFile(source) as archive:
+    types = archive.read("[Content_Types].xml").lower()
+keep_vba = b"macroenabled.main+xml" in types
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    book = openpyxl.load_workbook(source, keep_vba=keep_vba, keep_links=True)
+book.save(target)
+"""
+
+
+def floor_command(source: Path, target: Path, *, paused: bool = False) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        FLOOR_CODE,
+        str(source),
+        str(target),
+        *(["paused"] if paused else []),
+    ]
+
+
+def review_command(source: Path, target: Path) -> list[str]:
+    return [
+        *partnersheet_command(),
+        "review",
+        str(source),
+        "--output",
+        str(target),
+        "--date",
+        REVIEW_DATE,
+    ]
+
+
+# --- comparing workbooks ---------------------------------------------------------------------
+
+
+def workbook_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's cell values (formulas as their text), trailing blanks dropped."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        sheets: dict[str, list[tuple[Any, ...]]] = {}
+        for ws in book.worksheets:
+            rows = []
+            for values in ws.iter_rows(values_only=True):
+                trimmed = list(values)
+                while trimmed and trimmed[-1] is None:
+                    trimmed.pop()
+                rows.append(tuple(trimmed))
+            while rows and not rows[-1]:
+                rows.pop()
+            sheets[ws.title] = rows
+        return sheets
+    finally:
+        book.close()
+
+
+def same_content(first: Path, second: Path) -> str:
+    """'same' when both hold the same sheets and cell values; else what differs."""
+    a, b = workbook_values(first), workbook_values(second)
+    if list(a) != list(b):
+        return f"different sheets: {list(a)} and {list(b)}"
+    for title in a:
+        if a[title] != b[title]:
+            for number, (x, y) in enumerate(zip(a[title], b[title], strict=False), start=1):
+                if x != y:
+                    return f"{title} row {number} differs: {x} and {y}"
+            return f"{title} has {len(a[title])} rows in one and {len(b[title])} in the other"
+    return "same"
+
+
+# --- in-process measures ---------------------------------------------------------------------
+
+
+def import_time(module: str, repeats: int = 5) -> float | None:
+    """Seconds to import `module` (top-level `python -X importtime` lines); None if absent."""
+    check = subprocess.run(
+        [sys.executable, "-c", f"import importlib.util as u; print(u.find_spec({module!r}))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0 or check.stdout.strip() == "None":
+        return None
+    package = module.split(".")[0]
+    totals = []
+    for _ in range(repeats):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=CHILD_ENV,
+        )
+        total = 0
+        for line in done.stderr.splitlines():
+            match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+            if match and match[2].split(".")[0] == package:
+                total += int(match[1])
+        totals.append(total / 1e6)
+    return statistics.median(totals)
+
+
+def core_time(path: Path, repeats: int) -> float:
+    """Median seconds of read_inputs + plan_review on the sheets of `path`, already read."""
+    from partnersheet import xlsx
+    from partnersheet.inputs import read_inputs
+    from partnersheet.review import plan_review
+
+    reader: Callable[[Path], tuple[dict[str, Any], tuple[str, ...]]] | None = getattr(
+        xlsx, "read_book", None
+    )
+    if reader is not None:
+        sheets, titles = reader(path)
+    else:
+        book = xlsx.load_book(path)
+        sheets, titles = book.sheets, book.titles
+        del book
+    day = dt.date.fromisoformat(REVIEW_DATE)
+    times = []
+    for _ in range(repeats):
+        # Each run starts from a settled collector, as a review's core would after reading.
+        gc.collect()
+        start = time.perf_counter()
+        plan_review(read_inputs(sheets, titles), day)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# --- the benchmark ---------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    partners: int
+    pairs: int
+    review_wall: float
+    review_mb: float
+    floor_wall: float
+    floor_mb: float
+    #: The floor with the collector paused (C); None where it was not timed.
+    paused_wall: float | None
+    check_wall: float
+    same_content: str
+    runs: dict[str, list[list[float]]] = field(default_factory=dict)
+
+    @property
+    def wall_ratio(self) -> float:
+        return self.review_wall / self.floor_wall
+
+    @property
+    def memory_ratio(self) -> float:
+        return self.review_mb / self.floor_mb
+
+    @property
+    def paused_ratio(self) -> float | None:
+        return None if self.paused_wall is None else self.review_wall / self.paused_wall
+
+
+def bench_size(
+    cache: Path, partners: int, pairs: int, work: Path, say: Callable[[str], None]
+) -> SizeResult:
+    say(f"{partners:,} partners: generating (or reusing) the workbook")
+    generated = cached_workbook(cache, partners)
+    reviewed = work / f"reviewed-{partners}.xlsx"
+    again = work / f"again-{partners}.xlsx"
+    floor_out = work / f"floor-{partners}.xlsx"
+    say(f"{partners:,} partners: first review")
+    run_child(review_command(generated, reviewed))
+    with_paused = partners < 100_000
+    reviews: list[Run] = []
+    floors: list[Run] = []
+    paused: list[Run] = []
+    verdict = "not compared"
+    for number in range(pairs):
+        say(f"{partners:,} partners: round {number + 1} of {pairs}")
+        reviews.append(run_child(review_command(reviewed, again)))
+        if number == 0:
+            verdict = same_content(reviewed, again)
+        floors.append(run_child(floor_command(reviewed, floor_out)))
+        if with_paused:
+            paused.append(run_child(floor_command(reviewed, floor_out, paused=True)))
+    say(f"{partners:,} partners: check")
+    checks = [
+        run_child([*partnersheet_command(), "check", str(reviewed)]) for _ in range(max(pairs, 2))
+    ]
+    for path in (again, floor_out, reviewed):
+        path.unlink(missing_ok=True)
+    return SizeResult(
+        partners=partners,
+        pairs=pairs,
+        review_wall=statistics.median(r.wall for r in reviews),
+        review_mb=statistics.median(r.peak_mb for r in reviews),
+        floor_wall=statistics.median(r.wall for r in floors),
+        floor_mb=statistics.median(r.peak_mb for r in floors),
+        paused_wall=statistics.median(r.wall for r in paused) if paused else None,
+        check_wall=statistics.median(r.wall for r in checks),
+        same_content=verdict,
+        runs={
+            "review": [[r.wall, r.peak_mb] for r in reviews],
+            "floor": [[r.wall, r.peak_mb] for r in floors],
+            "floor_gc_paused": [[r.wall, r.peak_mb] for r in paused],
+            "check": [[r.wall, r.peak_mb] for r in checks],
+        },
+    )
+
+
+@dataclass
+class Target:
+    what: str
+    limit: str
+    value: float | None
+    met: bool | None
+
+
+def targets(sizes: Sequence[SizeResult], core: dict[int, float], help_wall: float) -> list[Target]:
+    found: list[Target] = []
+    for size in sizes:
+        limit = {50: 1.3, 1_000: 1.15, 10_000: 1.15}.get(size.partners)
+        if limit is not None:
+            found.append(
+                Target(
+                    f"review/floor wall at {size.partners:,}",
+                    f"<= {limit}",
+                    size.wall_ratio,
+                    size.wall_ratio <= limit,
+                )
+            )
+        if size.partners == 10_000:
+            found.append(
+                Target(
+                    "review/floor memory at 10,000",
+                    "<= 1.2",
+                    size.memory_ratio,
+                    size.memory_ratio <= 1.2,
+                )
+            )
+        if size.partners == 100_000:
+            ratio = size.check_wall / size.floor_wall
+            found.append(Target("check/floor wall at 100,000", "<= 0.5", ratio, ratio <= 0.5))
+        if size.same_content != "same":
+            found.append(Target(f"second review same at {size.partners:,}", "same", None, False))
+    if 10_000 in core:
+        found.append(Target("core at 10,000 (s)", "< 0.2", core[10_000], core[10_000] < 0.2))
+    found.append(Target("--help wall (s)", "< 0.3", help_wall, help_wall < 0.3))
+    return found
+
+
+def table(
+    sizes: Sequence[SizeResult],
+    imports: dict[str, float | None],
+    help_wall: float,
+    core: dict[int, float],
+    goals: Sequence[Target],
+) -> str:
+    lines = [
+        "partnersheet benchmark (medians). review: `partnersheet review FILE --output OUT`;",
+        "floor: openpyxl load + save of FILE in its own process; floor-gc: the same with the",
+        "cyclic garbage collector paused, as the review pauses it; MB: peak resident memory.",
+        "",
+        f"{'partners':>9} {'runs':>4} {'review s':>9} {'floor s':>8} {'ratio':>6} "
+        f"{'floor-gc s':>10} {'ratio':>6} {'review MB':>9} {'floor MB':>8} {'ratio':>6} "
+        f"{'check s':>8} {'check/floor':>11}  second review",
+    ]
+    for s in sizes:
+        paused = "-" if s.paused_wall is None else f"{s.paused_wall:.2f}"
+        paused_ratio = "-" if s.paused_ratio is None else f"{s.paused_ratio:.2f}"
+        same = "same content" if s.same_content == "same" else "DIFFERS"
+        lines.append(
+            f"{s.partners:>9,} {s.pairs:>4} {s.review_wall:>9.2f} {s.floor_wall:>8.2f} "
+            f"{s.wall_ratio:>6.2f} {paused:>10} {paused_ratio:>6} {s.review_mb:>9.0f} "
+            f"{s.floor_mb:>8.0f} {s.memory_ratio:>6.2f} {s.check_wall:>8.2f} "
+            f"{s.check_wall / s.floor_wall:>11.2f}  {same}"
+        )
+    for s in sizes:
+        if s.same_content != "same":
+            lines.append(f"  {s.partners:,}: {s.same_content}")
+    lines.append("")
+    for module, seconds in imports.items():
+        shown = "not present" if seconds is None else f"{seconds * 1000:.0f} ms"
+        lines.append(f"import {module:<22} {shown}")
+    lines.append(f"partnersheet --help          {help_wall * 1000:.0f} ms")
+    lines.append("")
+    lines.append(f"{'core (read_inputs + plan_review)':<34} {'seconds':>8} {'µs/partner':>11}")
+    for partners, seconds in core.items():
+        lines.append(
+            f"  {partners:>9,} partners{'':<14} {seconds:>8.3f} {seconds / partners * 1e6:>11.1f}"
+        )
+    lines.append("")
+    lines.append(f"{'target':<36} {'limit':>8} {'value':>8}  result")
+    for goal in goals:
+        value = "" if goal.value is None else f"{goal.value:.3f}"
+        result = "met" if goal.met else "MISSED"
+        lines.append(f"{goal.what:<36} {goal.limit:>8} {value:>8}  {result}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--pairs", type=int, default=None)
+    parser.add_argument("--cache", type=Path, default=HERE / ".cache")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    CHILD_ENV.clear()
+    CHILD_ENV.update(child_environment(args.cache))
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="partnersheet-bench-") as folder:
+        work = Path(folder)
+        for partners in sizes:
+            pairs = args.pairs or (5 if partners < 100_000 else 2)
+            results.append(bench_size(args.cache, partners, pairs, work, say))
+    say("imports and --help")
+    imports = {m: import_time(m) for m in ("partnersheet.cli", "partnersheet.excel")}
+    help_wall = statistics.median(
+        run_child([*partnersheet_command(), "--help"]).wall for _ in range(7)
+    )
+    core: dict[int, float] = {}
+    for partners in CORE_SIZES:
+        say(f"core at {partners:,} partners")
+        core[partners] = core_time(
+            cached_workbook(args.cache, partners), 3 if partners >= 100_000 else 7
+        )
+    goals = targets(results, core, help_wall)
+    if args.json:
+        document = {
+            "generator_version": GENERATOR_VERSION,
+            "review_date": REVIEW_DATE,
+            "sizes": [
+                {
+                    "partners": s.partners,
+                    "pairs": s.pairs,
+                    "review_wall_s": s.review_wall,
+                    "floor_wall_s": s.floor_wall,
+                    "wall_ratio": s.wall_ratio,
+                    "review_peak_mb": s.review_mb,
+                    "floor_peak_mb": s.floor_mb,
+                    "floor_gc_paused_wall_s": s.paused_wall,
+                    "wall_ratio_to_gc_paused_floor": s.paused_ratio,
+                    "memory_ratio": s.memory_ratio,
+                    "check_wall_s": s.check_wall,
+                    "second_review": s.same_content,
+                    "runs": s.runs,
+                }
+                for s in results
+            ],
+            "import_s": imports,
+            "help_wall_s": help_wall,
+            "core_s": {str(k): v for k, v in core.items()},
+            "targets": [
+                {"what": g.what, "limit": g.limit, "value": g.value, "met": g.met} for g in goals
+            ],
+        }
+        print(json.dumps(document, indent=2))
+    else:
+        print(table(results, imports, help_wall, core, goals))
+    return 0 if all(g.met for g in goals) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
