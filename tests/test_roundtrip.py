@@ -873,11 +873,9 @@ def test_a_picture_on_a_user_sheet_survives(tmp_path: Path) -> None:
         assert [n for n in archive.namelist() if n.startswith("xl/media/")] != []
 
 
-@pytest.mark.xfail(
-    reason="openpyxl reads no shapes: a text box on the user's sheet is lost on saving",
-    strict=True,
-)
-def test_a_text_box_on_a_user_sheet_survives(tmp_path: Path) -> None:
+def test_a_text_box_on_a_user_sheet_is_never_lost_silently(tmp_path: Path) -> None:
+    """openpyxl reads no shapes: a review in place refuses, a copy keeps the original whole."""
+
     def text_box(book: Any) -> None:
         book.add_worksheet("Notes").insert_textbox("B2", "Call Ann before the summer.")
 
@@ -886,10 +884,26 @@ def test_a_text_box_on_a_user_sheet_survives(tmp_path: Path) -> None:
         [{"Partner": "Ann", **scores(5, 4, 5, 4, 4, 5, 5)}],
         extra=text_box,
     )
-    reviewed(path, None, "2026-03-01")
-    with zipfile.ZipFile(path) as archive:
-        drawings = [archive.read(n) for n in archive.namelist() if n.startswith("xl/drawings/")]
-    assert any(b"Call Ann before the summer." in d for d in drawings)
+    original = digest(path)
+
+    def text_boxes(workbook: Path) -> bool:
+        with zipfile.ZipFile(workbook) as archive:
+            drawings = [archive.read(n) for n in archive.namelist() if n.startswith("xl/drawings/")]
+        return any(b"Call Ann before the summer." in d for d in drawings)
+
+    refused = CliRunner().invoke(main, ["review", str(path), "--date", "2026-03-01"])
+    assert refused.exit_code == 1
+    assert "text boxes or shapes on sheet Notes" in refused.stderr
+    assert digest(path) == original
+
+    reviewed(path, tmp_path / "copy.xlsx", "2026-03-01")
+    assert digest(path) == original and text_boxes(path)
+
+    accepted = CliRunner().invoke(
+        main, ["review", str(path), "--date", "2026-03-01", "--accept-loss"]
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert not text_boxes(path)
 
 
 def test_a_replaced_review_that_was_open_stays_the_one_selected_tab(tmp_path: Path) -> None:

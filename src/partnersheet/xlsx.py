@@ -8,33 +8,46 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.packaging.relationship import RelationshipList, get_dependents, get_rels_path
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import HYPERLINK_TAG, MERGE_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.hyperlink import HyperlinkList
+from openpyxl.worksheet.merge import MergeCells
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import iterparse as guarded_iterparse
 
 from .errors import CannotWrite, UnreadableWorkbook
 from .formula_results import FormulaResults, keep_formula_results
 from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
-from .model import HISTORY_HEADERS, CellValue
+from .model import HISTORY_HEADERS, STATUS_NAME, CellValue
+from .package import check_package
 from .review import ComputedCells, HistoryPlan, ReviewResult
 from .review_sheet import CENTRED_COLUMNS, LineKind, ReviewLayout
 
@@ -99,13 +112,18 @@ def identify(path: Path) -> bool:
         )
     try:
         with zipfile.ZipFile(path) as archive:
+            # Sizes, passwords and compression first: nothing is unpacked before this.
+            check_package(archive, name)
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as part:
+                    mimetype = part.read(100)
             content_types = b""
             if "[Content_Types].xml" in names:
                 with archive.open("[Content_Types].xml") as part:
                     content_types = part.read(1_000_000)
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise UnreadableWorkbook(
             f"{name} is damaged or cut short; open it in Excel to repair it, or use a backup."
         ) from None
@@ -129,18 +147,27 @@ def identify(path: Path) -> bool:
 
 
 def _is_encrypted(path: Path) -> bool:
-    # An encrypted .xlsx is an OLE file holding an "EncryptionInfo" stream; the stream names
-    # sit in the directory, which small files keep near the start and large ones anywhere.
+    # An encrypted .xlsx is an OLE file holding an "EncryptionInfo" stream. Its name sits in
+    # a 128-byte directory entry, which small files keep near the start and large ones
+    # anywhere: read the whole file a chunk at a time (memory stays small), and count the
+    # name only where an entry starts, so that the same words in a cell of an .xls do not.
+    wanted = _ENCRYPTION_STREAM + b"\x00\x00"
+    size = 1024 * 1024  # a multiple of 128: entries start at the same offsets in every chunk
     with path.open("rb") as handle:
-        data = handle.read(64 * 1024 * 1024)
-    return _ENCRYPTION_STREAM in data
+        while chunk := handle.read(size):
+            at = chunk.find(wanted)
+            while at >= 0:
+                if at % 128 == 0:
+                    return True
+                at = chunk.find(wanted, at + 1)
+    return False
 
 
 def load_book(path: Path) -> LoadedBook:
     """Load a workbook for review; raise `UnreadableWorkbook` when it cannot be read."""
     macro_enabled = identify(path)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _cyclic_gc_paused():
             # openpyxl warns about features it does not read (e.g. some extensions).
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(path, keep_vba=macro_enabled, keep_links=True)
@@ -243,6 +270,298 @@ def _resolve_formulas(
     return results
 
 
+# --- reading without loading ---------------------------------------------------------------
+
+
+def read_book(path: Path) -> tuple[dict[str, SheetData], tuple[str, ...]]:
+    """Read the sheets partnersheet reads, for a check: the workbook is not loaded.
+
+    Gives exactly the `sheets` and `titles` of `load_book`: the same values, a formula read
+    by the result saved with it (an `UncalculatedFormula` when it has none). Only our sheets
+    are parsed, straight into values, which on a large workbook is several times faster
+    than loading it. Raises `UnreadableWorkbook` as `load_book` does for a workbook that
+    cannot be read at all; the parts of the file it does not need are not looked at.
+    """
+    identify(path)
+    try:
+        with warnings.catch_warnings(), _cyclic_gc_paused():
+            warnings.simplefilter("ignore")
+            read = _stream_book(path)
+    except UnreadableWorkbook:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise UnreadableWorkbook(_load_failure(path, error)) from None
+    if read is None:
+        # Something only a full load reads as it does (e.g. a hyperlink over a whole column).
+        book = load_book(path)
+        return book.sheets, book.titles
+    return read
+
+
+def _stream_book(path: Path) -> tuple[dict[str, SheetData], tuple[str, ...]] | None:
+    """`read_book`'s work; None when the workbook needs a full load to be read the same."""
+    workbook = openpyxl.load_workbook(path, read_only=True, keep_links=True)
+    try:
+        titles = tuple(workbook.sheetnames)
+        if not _titles_load_unchanged(titles):
+            return None
+        sheets: dict[str, SheetData] = {}
+        for title in _our_sheets(titles):
+            ws = workbook[title]
+            if not isinstance(ws, ReadOnlyWorksheet):
+                return None
+            reader = _SheetReader(workbook, ws._worksheet_path, ws._shared_strings)
+            with workbook._archive.open(ws._worksheet_path) as source:
+                reader.read(source)
+            values = reader.values(workbook._archive)
+            if values is None:
+                return None
+            formulas = {key for key, kind in reader.kinds.items() if kind == "f"}
+            if formulas and reader.irregular:
+                sheets[title] = _rows_of(title, values)
+                _resolve_formulas(path, sheets, {title: formulas})
+                continue
+            for key in formulas:
+                cached = reader.results.get(key)
+                values[key] = UncalculatedFormula(str(values[key])) if cached is None else cached
+            sheets[title] = _rows_of(title, values)
+        return sheets, titles
+    finally:
+        workbook.close()
+
+
+def _our_sheets(titles: tuple[str, ...]) -> list[str]:
+    """The titles of the sheets partnersheet reads (the Review sheet is only written)."""
+    wanted = [t for name in SHEET_NAMES if (t := find_sheet(titles, name)) is not None]
+    return [title for title in wanted if not find_sheet([title], "Review")]
+
+
+def _titles_load_unchanged(titles: tuple[str, ...]) -> bool:
+    """Whether a full load keeps every sheet's title as it is (it renames or refuses some)."""
+    folded = [title.lower() for title in titles]
+    return len(set(folded)) == len(folded) and not any(
+        INVALID_TITLE_REGEX.search(title) for title in titles
+    )
+
+
+def _rows_of(title: str, values: dict[tuple[int, int], Any]) -> SheetData:
+    """SheetData from the values of a sheet's cells, as `_sheet_data` makes it."""
+    by_row: dict[int, dict[int, Any]] = {}
+    for (row, column), value in values.items():
+        if value is not None:
+            by_row.setdefault(row, {})[column] = value
+    rows: dict[int, tuple[Any, ...]] = {}
+    for row in sorted(by_row):
+        cells = by_row[row]
+        line = [None] * max(cells)
+        for column, value in cells.items():
+            line[column - 1] = value
+        rows[row] = tuple(line)
+    return SheetData(title, rows)
+
+
+class _SheetReader(WorkSheetParser):  # type: ignore[misc]
+    """One pass over a sheet's XML giving what both loads of the full path give.
+
+    Each cell is parsed by openpyxl's own parser, as a full load parses it; a formula cell
+    is parsed a second time as a load of saved results (data only) parses it. Merged cells
+    and hyperlinks then change the values as a full load changes them.
+    """
+
+    col_counter: int
+    data_only: bool
+
+    def __init__(self, workbook: Workbook, sheet_path: str, shared_strings: Any) -> None:
+        super().__init__(
+            None,
+            shared_strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        self.sheet_path = sheet_path
+        #: (row, column) → value, as a full load's cells hold them.
+        self.cells: dict[tuple[int, int], Any] = {}
+        #: (row, column) → openpyxl's data type of the cell ("f" for a formula).
+        self.kinds: dict[tuple[int, int], str] = {}
+        #: (row, column) → the saved result of a formula cell, as a data-only load reads it.
+        self.results: dict[tuple[int, int], Any] = {}
+        #: Whether rows come out of order, twice, or hold cells of other rows: a data-only
+        #: load then pairs results and cells in its own way, which only it can repeat.
+        self.irregular = False
+        self._next_row = 1
+        self._merges: list[str] = []
+        self._links: Any = None
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        column_before = self.col_counter
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["data_type"] == "f":
+            column_after = self.col_counter
+            self.col_counter, self.data_only = column_before, True
+            try:
+                saved = super().parse_cell(element)
+            finally:
+                self.col_counter, self.data_only = column_after, False
+            self.results[(cell["row"], cell["column"])] = saved["value"]
+        return cell
+
+    def read(self, source: Any) -> None:
+        for element in _elements(source):
+            tag = element.tag
+            if tag == ROW_TAG:
+                number, cells = self.parse_row(element)
+                element.clear()
+                if number < self._next_row:
+                    self.irregular = True
+                self._next_row = max(self._next_row, number + 1)
+                for cell in cells:
+                    key = (cell["row"], cell["column"])
+                    if cell["row"] != number:
+                        self.irregular = True
+                    self.cells[key] = cell["value"]
+                    self.kinds[key] = cell["data_type"]
+            elif tag == MERGE_TAG:
+                self._merges = [c.ref for c in MergeCells.from_tree(element).mergeCell]
+                element.clear()
+            elif tag == HYPERLINK_TAG:
+                self._links = HyperlinkList.from_tree(element)
+                element.clear()
+
+    def values(self, archive: zipfile.ZipFile) -> dict[tuple[int, int], Any] | None:
+        """The cells' values after merging and linking; None when only a full load can tell."""
+        merged: dict[tuple[int, int], str] = {}
+        for ref in self._merges:
+            cells = CellRange(ref).cells
+            next(cells)  # the first cell keeps its value
+            for key in cells:
+                self.cells[key] = None
+                self.kinds[key] = "n"
+                merged[key] = ref
+        if self._links is not None and self._links.hyperlink and not self._link(archive, merged):
+            return None
+        return self.cells
+
+    def _link(self, archive: zipfile.ZipFile, merged: dict[tuple[int, int], str]) -> bool:
+        """Give blank linked cells the link's address, as a full load does."""
+        rels = RelationshipList()
+        rels_path = get_rels_path(self.sheet_path)
+        if rels_path in archive.namelist():
+            rels = get_dependents(archive, rels_path)
+        ranges = [CellRange(ref) for ref in self._merges]
+        for link in self._links.hyperlink:
+            if link.id:
+                link.target = rels.get(link.id).Target
+            low_column, low_row, high_column, high_row = range_boundaries(link.ref)
+            if None in (low_column, low_row, high_column, high_row):
+                return False
+            places = [
+                (row, column)
+                for row in range(low_row, high_row + 1)
+                for column in range(low_column, high_column + 1)
+            ]
+            if ":" not in link.ref and places[0] in merged:
+                holding = [r for r in ranges if places[0] in r]
+                if len(holding) != 1:
+                    return False
+                places = [(holding[0].min_row, holding[0].min_col)]
+            elif ":" in link.ref:
+                places = [p for p in places if p not in merged]
+            for key in places:
+                if self.cells.get(key) is None:
+                    text = link.target or link.location
+                    probe = Cell(None)
+                    probe.value = text
+                    self.cells[key] = probe._value
+                    self.kinds[key] = probe.data_type
+        return True
+
+
+#: The most of a part's start looked at for what comes before its first element.
+_PROLOG_LIMIT = 64 * 1024
+
+
+def _elements(source: Any) -> Iterator[Any]:
+    """The elements of an XML part as they end, parsed safely and as fast as possible.
+
+    A part with no document type declaration has no entities to refuse, so the C parser
+    reads it; any other goes through the guarded parser a full load uses, which refuses it
+    (or not) exactly as the load would.
+    """
+    head = source.read(_PROLOG_LIMIT)
+    if not _plain_prolog(head):
+        yield from (element for _, element in guarded_iterparse(_Rejoined(head, source)))
+        return
+    parser: Any = ElementTree.XMLPullParser(events=("end",))
+    chunk = head
+    while chunk:
+        parser.feed(chunk)
+        for _, element in parser.read_events():
+            yield element
+        chunk = source.read(1024 * 1024)
+    parser.close()
+    for _, element in parser.read_events():
+        yield element
+
+
+def _plain_prolog(head: bytes) -> bool:
+    """Whether the XML starts with nothing but declarations, comments and white space."""
+    position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while position < len(head) and head[position] in b" \t\r\n":
+            position += 1
+        if head.startswith(b"<?", position):
+            closing = b"?>"
+        elif head.startswith(b"<!--", position):
+            closing = b"-->"
+        else:
+            following = head[position + 1 : position + 2]
+            return head.startswith(b"<", position) and following.isalpha()
+        end = head.find(closing, position)
+        if end < 0:
+            return False
+        position = end + len(closing)
+
+
+class _Rejoined:
+    """A file whose first bytes were already read, read again from its start."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        head = self._head
+        if not head:
+            return bytes(self._rest.read(size))
+        if size is None or size < 0:
+            self._head = b""
+            return head + bytes(self._rest.read())
+        self._head = head[size:]
+        return head[:size]
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, as long as the block runs.
+
+    A workbook is millions of objects that live until the end; while it is built, read or
+    written, each full collection walks all of them again, for nothing: openpyxl spends
+    about half its time so. Objects are still freed as soon as nothing refers to them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # (Moving what the block made straight to the oldest generation, with gc.freeze and
+        # gc.unfreeze, would save walking it once more, but it changes the order objects are
+        # finalised in: a macro workbook's copy of its archive then complains when freed.)
+        if was_enabled:
+            gc.enable()
+
+
 # --- writing ---------------------------------------------------------------------------
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -253,29 +572,92 @@ _THIN = Side(style="thin", color="B4BCCB")
 
 def put(cell: Cell, value: CellValue) -> None:
     """Write a value; text always stays text, never a formula, and fits in a cell."""
-    if isinstance(value, str):
-        if len(value) > CELL_TEXT_LIMIT:
-            value = value[: CELL_TEXT_LIMIT - 1] + "…"
-        cell.value = value
+    # The common kinds of value are stored as openpyxl's `value` setter stores them, without
+    # its checks where they cannot fail (printable text has no control character); anything
+    # else goes through the setter itself.
+    kind = type(value)
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        if len(text) > CELL_TEXT_LIMIT:
+            text = text[: CELL_TEXT_LIMIT - 1] + "…"
+        if text.isprintable():
+            cell._value = text
+        else:
+            cell.value = text
         cell.data_type = "s"
+        return
+    if value is None or kind is int or kind is float:
+        cell._value = value
+        cell.data_type = "n"
+        return
+    if kind is bool:
+        cell._value = value
+        cell.data_type = "b"
+        return
+    if kind is dt.date:
+        # The setter would give a plain date the format yyyy-mm-dd too (when it had no date
+        # format), so only that one format is ever added to the workbook.
+        cell._value = value
+        cell.data_type = "d"
+        _set_number_format(cell, "yyyy-mm-dd")
         return
     cell.value = value
     if isinstance(value, dt.date | dt.datetime):
         cell.number_format = "yyyy-mm-dd"
 
 
+#: Where a cell's number format is kept in its style array (StyleArray.numFmtId).
+_NUMBER_FORMAT_SLOT = 3
+#: The id of a workbook's first number format of its own.
+_FIRST_CUSTOM_FORMAT: int = BUILTIN_FORMATS_MAX_SIZE
+
+
+def _number_format_id(workbook: Workbook, number_format: str) -> int:
+    """The id openpyxl gives a number format, adding it to the workbook as its setter does."""
+    builtin: int | None = BUILTIN_FORMATS_REVERSE.get(number_format)
+    if builtin is not None:
+        return builtin
+    added: int = workbook._number_formats.add(number_format)
+    return added + _FIRST_CUSTOM_FORMAT
+
+
+def _set_number_format(cell: Cell, number_format: str) -> None:
+    """`cell.number_format = number_format`, without the descriptor."""
+    style = cell._style
+    if style is None:
+        style = cell._style = StyleArray()
+    style[_NUMBER_FORMAT_SLOT] = _number_format_id(cell.parent.parent, number_format)
+
+
 def apply_review(book: LoadedBook, result: ReviewResult) -> None:
     """Write the computed columns, the Review sheet and History into the loaded workbook."""
+    with _cyclic_gc_paused():
+        _apply_review(book, result)
+
+
+def _apply_review(book: LoadedBook, result: ReviewResult) -> None:
     workbook = book.workbook
     active = workbook.active.title if workbook.active is not None else None
     _write_computed(workbook[result.computed.sheet], result.computed)
     _write_review(workbook, result.review_sheet, result.computed.sheet)
     _write_history(workbook, result.history)
+    _write_status(workbook, result.status_text)
     keep = active if active in workbook.sheetnames else result.computed.sheet
     workbook.active = workbook.sheetnames.index(keep)
     # Exactly one selected tab: a replaced Review would otherwise lose its selection.
     for ws in workbook.worksheets:
         ws.sheet_view.tabSelected = ws.title == keep
+
+
+def _write_status(workbook: Workbook, text: str) -> None:
+    """Say how the review went in the workbook's status cell, when it has one."""
+    for name, definition in workbook.defined_names.items():
+        if name.casefold() != STATUS_NAME.casefold():
+            continue
+        for title, address in definition.destinations:
+            if title in workbook.sheetnames:
+                put(workbook[title][address.replace("$", "").split(":")[0]], text)
+        return
 
 
 def _write_computed(ws: Worksheet, computed: ComputedCells) -> None:
@@ -289,12 +671,26 @@ def _write_computed(ws: Worksheet, computed: ComputedCells) -> None:
             ws.column_dimensions[cell.column_letter].width = 14
     formats = [ComputedCells.number_format(c) for _, c in computed.columns]
     numbers = [c for c, _ in computed.columns]
+    cells = ws._cells
     for row, values in computed.rows:
         for column, number_format, value in zip(numbers, formats, values, strict=True):
-            cell = ws.cell(row, column)
+            cell = cells.get((row, column))
+            if cell is None:
+                cell = _new_cell(ws, row, column)
             put(cell, value)
             if number_format and value is not None:
-                cell.number_format = number_format
+                _set_number_format(cell, number_format)
+
+
+def _new_cell(ws: Worksheet, row: int, column: int) -> Cell:
+    """A cell made as `ws.cell(row, column)` makes one, for a place that has none yet."""
+    if not (0 < row < 1048577 and column >= 1):
+        return ws.cell(row, column)  # which says what is wrong
+    cell = Cell(ws, row=row, column=column)
+    ws._cells[(row, column)] = cell
+    if row > ws._current_row:
+        ws._current_row = row
+    return cell
 
 
 def _has_width(ws: Worksheet, column: int) -> bool:
@@ -307,40 +703,59 @@ def _has_width(ws: Worksheet, column: int) -> bool:
 
 def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str) -> None:
     existing = find_sheet(workbook.sheetnames, "Review")
+    # A macro-enabled workbook's Review carries a Recalculate button (a legacy drawing) and
+    # the code name its VBA module goes by: the new Review keeps both.
+    legacy_drawing: str | None = None
+    code_name: str | None = None
     if existing is not None:
         index = workbook.sheetnames.index(existing)
-        workbook.remove(workbook[existing])
+        old = workbook[existing]
+        legacy_drawing = old.legacy_drawing
+        code_name = old.sheet_properties.codeName
+        workbook.remove(old)
+        # Its cells and the sheet refer to each other: let them go now, not at the next
+        # garbage collection, so the old Review and the new are not both kept.
+        old._cells.clear()
     else:
         index = workbook.sheetnames.index(partners_title) + 1
     ws = workbook.create_sheet("Review", index)
+    ws.legacy_drawing = legacy_drawing
+    ws.sheet_properties.codeName = code_name
     for number, width in enumerate(layout.column_widths, start=1):
         ws.column_dimensions[get_column_letter(number)].width = width
     last = layout.last_column
-    styles: dict[tuple[LineKind, int, str | None], StyleArray] = {}
+    # Styling a cell through openpyxl's descriptors is slow; the first cell of each kind,
+    # column and number format is styled so, and the others get a copy of its style.
+    styles: dict[LineKind, dict[tuple[int, str | None], StyleArray | None]] = {}
+    spread_kinds = (
+        LineKind.HEADING,
+        LineKind.QUESTION,
+        LineKind.TABLE_HEADER,
+        LineKind.LIST_HEADER,
+        LineKind.LIST_ROW,
+    )
+    cells = ws._cells
     for line in layout.lines:
-        spread = line.kind in (
-            LineKind.HEADING,
-            LineKind.QUESTION,
-            LineKind.TABLE_HEADER,
-            LineKind.LIST_HEADER,
-            LineKind.LIST_ROW,
-        )
-        width = last if spread else len(line.cells)
+        kind, row, values, formats = line.kind, line.row, line.cells, line.formats
+        width = last if kind in spread_kinds else len(values)
+        styled = styles.setdefault(kind, {})
         for column in range(1, width + 1):
-            value = line.cells[column - 1] if column <= len(line.cells) else None
-            number_format = line.formats[column - 1] if column <= len(line.formats) else None
-            cell = ws.cell(line.row, column)
+            value = values[column - 1] if column <= len(values) else None
+            number_format = formats[column - 1] if column <= len(formats) else None
+            cell = cells.get((row, column))
+            if cell is None:
+                cell = _new_cell(ws, row, column)
             if value is not None and value != "":
                 put(cell, value)
-            # Styling a cell through openpyxl's descriptors is slow; copy a styled one's.
-            key = (line.kind, column, number_format)
-            if key not in styles:
-                _style_cell(cell, line.kind, column)
+            key = (column, number_format)
+            if key in styled:
+                style = styled[key]
+                cell._style = None if style is None else StyleArray(style)
+            else:
+                _style_cell(cell, kind, column)
                 if number_format:
                     cell.number_format = number_format
-                styles[key] = copy(cell._style)
-            else:
-                cell._style = copy(styles[key])
+                styled[key] = copy(cell._style)
         if line.merge_from is not None:
             ws.merge_cells(
                 start_row=line.row, start_column=line.merge_from, end_row=line.row, end_column=last
@@ -445,12 +860,16 @@ def _write_history(workbook: Workbook, plan: HistoryPlan) -> None:
             cell = ws.cell(plan.header_row, column)
             put(cell, header)
             cell.font = Font(bold=True)
-    for offset, values in enumerate(plan.rows):
+    cells = ws._cells
+    score_column = plan.columns[2]
+    for row, values in enumerate(plan.rows, start=plan.first_row):
         for column, value in zip(plan.columns, values, strict=True):
-            cell = ws.cell(plan.first_row + offset, column)
+            cell = cells.get((row, column))
+            if cell is None:
+                cell = _new_cell(ws, row, column)
             put(cell, value)
-            if column == plan.columns[2] and value is not None:
-                cell.number_format = "0.0"
+            if column == score_column and value is not None:
+                _set_number_format(cell, "0.0")
     for row in range(plan.last_row + 1, plan.clear_through + 1):
         for column in plan.columns:
             if (row, column) in ws._cells:
@@ -494,7 +913,8 @@ def save_book(
         )
     try:
         with _temporary_beside(target) as temporary:
-            workbook.save(temporary)
+            with _cyclic_gc_paused():
+                workbook.save(temporary)
             if formula_results:
                 parts = {
                     workbook[title].path.lstrip("/"): cells
