@@ -1,27 +1,72 @@
-"""A real spreadsheet program opens what partnersheet writes.
+"""A real spreadsheet program opens what partnersheet writes, and recalculates it.
 
-LibreOffice exits 0 even when it cannot load a file, so each test checks for the file it
-should have written. Without LibreOffice the tests are skipped on a person's machine, and
-fail in CI (where the environment variable CI is set), which must install it.
+LibreOffice exits 0 even when it cannot load a file, so each conversion checks for the file
+it should have written, and that the file is a workbook with the same sheets. Conversions use
+one LibreOffice profile per test run that recalculates every formula when a file is opened,
+so the results LibreOffice saves are its own, not the ones stored in the file.
+
+Without LibreOffice the tests are skipped on a person's machine, and fail in CI (where the
+environment variable CI is set), which must install it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
-from conftest import ARTIFACTS, EXAMPLE, ROOT, SMALL_PARTNERS, build_partners_workbook
+from conftest import (
+    ARTIFACTS,
+    COMPUTED,
+    EXAMPLE,
+    INGREDIENTS,
+    PARTNER_HEADERS,
+    ROOT,
+    SMALL_PARTNERS,
+    Formula,
+    build_partners_workbook,
+    expected_results,
+    header_columns,
+    scores,
+    write_rows,
+)
 from partnersheet.cli import main
 
 pytestmark = pytest.mark.libreoffice
+
+REVIEW_DATE = "2026-11-22"
+
+#: LibreOffice's setting "Recalculation on file load" for Excel and ODF files: 0 = always
+#: (the default, 1, keeps the results stored in the file).
+RECALCULATE_ON_LOAD = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" \
+oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
+oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
+#: Seconds one conversion may take; a few is usual.
+CONVERSION_TIMEOUT = 240
 
 
 def required(program: str, *names: str) -> str:
@@ -41,27 +86,40 @@ def soffice() -> str:
     return required("LibreOffice", "soffice", "libreoffice")
 
 
-def convert(soffice: str, workbook: Path, to: str, folder: Path) -> Path:
+@pytest.fixture(scope="session")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh LibreOffice user profile that recalculates every formula on load."""
+    folder = tmp_path_factory.mktemp("libreoffice-profile")
+    (folder / "user").mkdir()
+    (folder / "user" / "registrymodifications.xcu").write_text(
+        RECALCULATE_ON_LOAD, encoding="utf-8"
+    )
+    return folder
+
+
+def convert(soffice: str, profile: Path, workbook: Path, to: str, folder: Path) -> Path:
     """Have LibreOffice open `workbook` and save it as `to` in `folder`; fail when it did not."""
     folder.mkdir(parents=True, exist_ok=True)
-    profile = folder.parent / f"{folder.name}-profile"
-    done = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            to,
-            "--outdir",
-            str(folder),
-            str(workbook),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(folder),
+                str(workbook),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=CONVERSION_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"LibreOffice did not finish {workbook.name} in {CONVERSION_TIMEOUT} s")
     converted = folder / f"{workbook.stem}.{to.split(':')[0]}"
     if not converted.exists() or converted.stat().st_size == 0:
         pytest.fail(
@@ -71,12 +129,88 @@ def convert(soffice: str, workbook: Path, to: str, folder: Path) -> Path:
     return converted
 
 
+def resaved_by_libreoffice(soffice: str, profile: Path, workbook: Path, folder: Path) -> Path:
+    """`workbook` opened, recalculated and saved as .xlsx by LibreOffice; the copy must be a
+    workbook openpyxl reads, with the same sheets."""
+    resaved = convert(soffice, profile, workbook, XLSX_FILTER, folder)
+    ours = openpyxl.load_workbook(workbook, read_only=True)
+    try:
+        theirs = openpyxl.load_workbook(resaved, read_only=True)
+    except Exception as error:  # any failure to read it is the finding
+        pytest.fail(f"LibreOffice's copy of {workbook.name} is not a workbook: {error!r}")
+    try:
+        assert theirs.sheetnames == ours.sheetnames
+    finally:
+        ours.close()
+        theirs.close()
+    return resaved
+
+
+def test_a_workbook_libreoffice_cannot_load_is_caught(
+    soffice: str, profile: Path, tmp_path: Path
+) -> None:
+    whole = build_partners_workbook(tmp_path / "whole.xlsx", SMALL_PARTNERS)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[:3000])
+    with pytest.raises(pytest.fail.Exception, match=r"LibreOffice could not open cut\.xlsx"):
+        convert(soffice, profile, cut, XLSX_FILTER, tmp_path / "resaved")
+
+
+def run(*args: str) -> None:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
 def reviewed(source: Path, folder: Path, name: str) -> Path:
     target = folder / name
     shutil.copyfile(source, target)
-    result = CliRunner().invoke(main, ["review", str(target), "--date", "2026-11-22"])
-    assert result.exit_code == 0, result.output
+    run("review", str(target), "--date", REVIEW_DATE)
     return target
+
+
+# --- what `new` writes, and the same reviewed ---------------------------------------------------
+
+#: (suffix, example): every kind of workbook `partnersheet new` writes.
+NEW_WORKBOOKS = [
+    pytest.param(".xlsx", False, id="xlsx-template"),
+    pytest.param(".xlsx", True, id="xlsx-example"),
+    pytest.param(".xlsm", False, id="xlsm-template"),
+    pytest.param(".xlsm", True, id="xlsm-example"),
+]
+
+
+def new_workbook(folder: Path, suffix: str, example: bool) -> Path:
+    path = folder / f"{'example' if example else 'template'}{suffix}"
+    result = CliRunner().invoke(
+        main, ["new", str(path), *(["--example"] if example else [])], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.parametrize(("suffix", "example"), NEW_WORKBOOKS)
+def test_libreoffice_opens_what_new_writes(
+    soffice: str, profile: Path, tmp_path: Path, suffix: str, example: bool
+) -> None:
+    path = new_workbook(tmp_path, suffix, example)
+    resaved_by_libreoffice(soffice, profile, path, tmp_path / "resaved")
+
+
+@pytest.mark.parametrize(("suffix", "example"), NEW_WORKBOOKS)
+def test_libreoffice_opens_the_reviewed_new_workbook(
+    soffice: str, profile: Path, tmp_path: Path, suffix: str, example: bool
+) -> None:
+    path = new_workbook(tmp_path, suffix, example)
+    run("review", str(path), "--date", REVIEW_DATE)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        assert {"Review", "History"} <= set(book.sheetnames)
+    finally:
+        book.close()
+    resaved_by_libreoffice(soffice, profile, path, tmp_path / "resaved")
+
+
+# --- reviewed workbooks, cell by cell ------------------------------------------------------------
 
 
 @pytest.fixture
@@ -95,31 +229,292 @@ def reviewed_xlsxwriter_book(tmp_path: Path) -> Path:
     return reviewed(built, tmp_path, "xlsxwriter.xlsx")
 
 
+def many_partners(count: int) -> list[dict[str, object]]:
+    """`count` partners with varied scores, hours, groups and leakage."""
+    partners: list[dict[str, object]] = []
+    for n in range(count):
+        partner: dict[str, object] = {
+            "Partner": f"Partner {n + 1:03d}",
+            "Organisation": f"Firm {n % 37}",
+            "Hours per month": n % 7,
+            "Referrals sent": n % 3,
+            "Referrals received": n % 5,
+            "Fees received": (n * 137) % 5000,
+            **scores(*[None if (n + k) % 11 == 0 else 1 + (n * (k + 2)) % 5 for k in range(7)]),
+        }
+        if n % 9 == 0:
+            partner["Competitor group"] = f"Group {n % 4}"
+        if n % 13 == 0:
+            partner["Also refers to"] = "Acme"
+        partners.append(partner)
+    return partners
+
+
+@pytest.fixture
+def reviewed_200_partners(tmp_path: Path) -> Path:
+    built = build_partners_workbook(
+        tmp_path / "built.xlsx",
+        many_partners(200),
+        settings={"Chargeable rate": 120},
+        competitors=[("Acme Coaching", "Acme")],
+    )
+    return reviewed(built, tmp_path, "partners-200.xlsx")
+
+
+REVIEWED_BOOKS = ["reviewed_example", "reviewed_xlsxwriter_book", "reviewed_200_partners"]
+
+
 @pytest.mark.parametrize("workbook", ["reviewed_example", "reviewed_xlsxwriter_book"])
 def test_libreoffice_prints_the_reviewed_workbook(
-    soffice: str, workbook: str, request: pytest.FixtureRequest, tmp_path: Path
+    soffice: str, profile: Path, workbook: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     path: Path = request.getfixturevalue(workbook)
-    pdf = convert(soffice, path, "pdf", tmp_path / "pdf")
+    pdf = convert(soffice, profile, path, "pdf", tmp_path / "pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
-@pytest.mark.parametrize("workbook", ["reviewed_example", "reviewed_xlsxwriter_book"])
+def values_by_cell(sheet: Any) -> dict[str, Any]:
+    """Coordinate → value of every cell holding something (an empty text counts as nothing)."""
+    return {
+        cell.coordinate: cell.value
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None and cell.value != ""
+    }
+
+
+@pytest.mark.parametrize("workbook", REVIEWED_BOOKS)
 def test_libreoffice_reads_every_sheet_and_value(
-    soffice: str, workbook: str, request: pytest.FixtureRequest, tmp_path: Path
+    soffice: str, profile: Path, workbook: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     path: Path = request.getfixturevalue(workbook)
-    resaved = convert(soffice, path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "resaved")
-    ours, theirs = openpyxl.load_workbook(path), openpyxl.load_workbook(resaved)
-    assert theirs.sheetnames == ours.sheetnames
+    resaved = resaved_by_libreoffice(soffice, profile, path, tmp_path / "resaved")
+    ours = openpyxl.load_workbook(path, data_only=True)
+    theirs = openpyxl.load_workbook(resaved, data_only=True)
     for title in ("Partners", "Review", "History"):
-        mine = [[c for c in row] for row in ours[title].iter_rows(values_only=True)]
-        read = [[c for c in row] for row in theirs[title].iter_rows(values_only=True)]
-        # LibreOffice may drop trailing empty cells and rows; what is there must agree.
-        for number, row in enumerate(mine):
-            values = [v for v in row if v is not None]
-            again = [v for v in read[number] if v is not None] if number < len(read) else []
-            assert again == values, f"{title} row {number + 1}"
+        assert values_by_cell(theirs[title]) == values_by_cell(ours[title]), title
+
+
+# --- formulas in the inputs, recalculated -------------------------------------------------------
+
+#: A formula whose stored result is wrong on purpose: LibreOffice must correct it.
+DECOY = Formula("=2*21", 7)
+DECOY_RESULT = 42
+#: A user column on Partners, beside the inputs, holding the decoy.
+CHECK_COLUMN = "Check"
+#: Sheets whose formula results partnersheet reads, and keeps.
+INPUT_SHEETS = ("Partners", "Weights", "Settings", "Competitors", "History")
+
+
+def column_of(header: str) -> str:
+    return openpyxl.utils.get_column_letter(PARTNER_HEADERS.index(header) + 1)
+
+
+def formula_partners() -> list[dict[str, object]]:
+    """Partners whose inputs are partly formulas, each stored with its right result."""
+    trust, hours = column_of("Trust"), column_of("Hours per month")
+    return [
+        {
+            "Partner": "Ann Patel",
+            "Organisation": Formula('="Patel "&"Accountancy"', "Patel Accountancy"),
+            "Hours per month": Formula(f"={trust}2*0+6", 6),
+            "Referrals sent": 2,
+            "Referrals received": Formula("=COUNTA(Sources!A2:A4)", 3),
+            "Fees received": Formula("=Sources!B2*4", 6000),
+            **scores(Formula("=2+3", 5), 4, 5, 4, 3, 5, Formula("=MAX(4,5)", 5)),
+            CHECK_COLUMN: DECOY,
+        },
+        {
+            "Partner": "Bea Ltd",
+            "Competitor group": "Leadership coaching",
+            "Hours per month": Formula("=1.5*2", 3),
+            "Referrals received": 1,
+            **scores(3, Formula("=ROUND(3.6,0)", 4), 4, 3, 2, Formula("=IF(1>2,1,3)", 3), 3),
+        },
+        {
+            # A name that looks like a formula: written back as text everywhere.
+            "Partner": "=1+1",
+            "Competitor group": "leadership coaching",
+            "Also refers to": "Acme",
+            "Hours per month": Formula(f"={hours}3*4", 12),
+            "Referrals received": 0,
+            **scores(2, 1, 2, 2, 1, 2, Formula("=1", 1)),
+        },
+        {"Partner": "Dee Rao", **scores(4, 3, None, None, None, None, None)},
+    ]
+
+
+def add_sources_sheet(book: Any) -> None:
+    """A user sheet the Partners formulas refer to."""
+    write_rows(
+        book,
+        book.add_worksheet("Sources"),
+        1,
+        [["Source", "Amount"], ["Web", 1500], ["Event", 900], ["Friend", 400]],
+    )
+
+
+@dataclass(frozen=True)
+class Recalculated:
+    """A workbook with formulas in its inputs: as built, as reviewed, as LibreOffice saved it."""
+
+    built: Path
+    reviewed: Path
+    resaved: Path
+
+
+@pytest.fixture(scope="module")
+def recalculated(
+    soffice: str, profile: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Recalculated:
+    folder = tmp_path_factory.mktemp("formulas")
+    built = build_partners_workbook(
+        folder / "built.xlsx",
+        formula_partners(),
+        headers=[*PARTNER_HEADERS, CHECK_COLUMN],
+        weights={name: Formula("=1+1", 2) if name == "Opportunity" else 1 for name in INGREDIENTS},
+        settings={"Chargeable rate": Formula("=50*2", 100), "Keep from": Formula("=100/2", 50)},
+        competitors=[("Acme Coaching", "Acme")],
+        extra=add_sources_sheet,
+    )
+    path = reviewed(built, folder, "formulas.xlsx")
+    resaved = resaved_by_libreoffice(soffice, profile, path, folder / "resaved")
+    return Recalculated(built, path, resaved)
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet title → the XML of its worksheet part."""
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    with zipfile.ZipFile(path) as archive:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+        parts = {}
+        for sheet in workbook.findall("m:sheets/m:sheet", ns):
+            target = targets[sheet.get(f"{{{ns['r']}}}id")]
+            name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            parts[sheet.get("name", "")] = archive.read(name).decode("utf-8")
+    return parts
+
+
+_CELL = re.compile(r'<c r="(?P<ref>[A-Z]+[0-9]+)"[^>]*?(?:/>|>(?P<body>.*?)</c>)', re.DOTALL)
+
+
+def formula_cells(xml: str) -> Iterator[str]:
+    """The references of the cells in a worksheet part that hold a formula."""
+    for match in _CELL.finditer(xml):
+        if "<f" in (match["body"] or ""):
+            yield match["ref"]
+
+
+def written_cells(path: Path) -> dict[str, set[str]]:
+    """Sheet title → the cells partnersheet writes in a reviewed workbook."""
+    book = openpyxl.load_workbook(path)
+    partners = book["Partners"]
+    computed = [c for h, c in header_columns(partners, 1).items() if h in COMPUTED]
+    assert len(computed) == len(COMPUTED)
+    cells = {
+        "Partners": {
+            f"{openpyxl.utils.get_column_letter(c)}{r}"
+            for c in computed
+            for r in range(1, partners.max_row + 1)
+        }
+    }
+    for title in ("Review", "History"):
+        sheet = book[title]
+        cells[title] = {c.coordinate for row in sheet.iter_rows() for c in row}
+        assert values_by_cell(sheet), f"{title} is empty"
+    return cells
+
+
+def test_no_cell_partnersheet_writes_is_a_formula(recalculated: Recalculated) -> None:
+    parts = sheet_parts(recalculated.reviewed)
+    for title, cells in written_cells(recalculated.reviewed).items():
+        found = set(formula_cells(parts[title])) & cells
+        assert not found, f"{title}: formulas in {sorted(found)}"
+    # The formula-looking name is text in every sheet partnersheet writes.
+    book = openpyxl.load_workbook(recalculated.reviewed)
+    named = [
+        cell for title in ("Review", "History") for row in book[title].iter_rows() for cell in row
+    ]
+    assert any(c.value == "=1+1" and c.data_type == "s" for c in named)
+
+
+def formula_results(path: Path) -> dict[tuple[str, str], Any]:
+    """(sheet, cell) → the stored result of every formula cell in `path`."""
+    results = {}
+    for title, xml in sheet_parts(path).items():
+        refs = list(formula_cells(xml))
+        if refs:
+            sheet = openpyxl.load_workbook(path, data_only=True)[title]
+            results |= {(title, ref): sheet[ref].value for ref in refs}
+    return results
+
+
+def test_libreoffice_recalculates_every_formula_to_the_value_partnersheet_used(
+    recalculated: Recalculated,
+) -> None:
+    decoy = ("Partners", f"{openpyxl.utils.get_column_letter(len(PARTNER_HEADERS) + 1)}2")
+    built = formula_results(recalculated.built)
+    kept = formula_results(recalculated.reviewed)
+    recalculated_by_libreoffice = formula_results(recalculated.resaved)
+    assert decoy in built and len(built) >= 15
+    # Every formula survives the review and LibreOffice's save, at the same cell.
+    assert set(kept) == set(built) == set(recalculated_by_libreoffice)
+    for where, stored in built.items():
+        if where == decoy:
+            continue
+        if where[0] in INPUT_SHEETS:
+            assert kept[where] == stored, where
+        assert recalculated_by_libreoffice[where] == stored, where
+
+
+def test_libreoffice_really_recalculates_on_load(recalculated: Recalculated) -> None:
+    cell = f"{openpyxl.utils.get_column_letter(len(PARTNER_HEADERS) + 1)}2"
+    # The wrong stored result is in the file built, and partnersheet keeps it as it was...
+    for path in (recalculated.built, recalculated.reviewed):
+        assert openpyxl.load_workbook(path, data_only=True)["Partners"][cell].value == DECOY.cached
+    # ...and LibreOffice, made to recalculate, replaces it by the formula's real result.
+    resaved = openpyxl.load_workbook(recalculated.resaved, data_only=True)
+    assert resaved["Partners"][cell].value == DECOY_RESULT
+
+
+def test_libreoffice_computes_nothing_different_from_partnersheet(
+    recalculated: Recalculated,
+) -> None:
+    ours = openpyxl.load_workbook(recalculated.reviewed, data_only=True)
+    theirs = openpyxl.load_workbook(recalculated.resaved, data_only=True)
+    for title, cells in written_cells(recalculated.reviewed).items():
+        mine = {ref: v for ref, v in values_by_cell(ours[title]).items() if ref in cells}
+        read = {ref: v for ref, v in values_by_cell(theirs[title]).items() if ref in cells}
+        assert read == mine, title
+    # partnersheet scored the partners by the formulas' results, as the contract says.
+    partners = ours["Partners"]
+    columns = header_columns(partners, 1)
+    given = [
+        {
+            name: cached(value)
+            for name, value in partner.items()
+            if name in (*INGREDIENTS, "Partner", "Hours per month")
+        }
+        for partner in formula_partners()
+    ]
+    expected = expected_results(given, {"Opportunity": 2})
+    for row in range(2, 2 + len(given)):
+        name = partners.cell(row, columns["Partner"]).value
+        got = [partners.cell(row, columns[h]).value for h in ("Weighted score", "Score per hour")]
+        assert got == [expected[name].weighted_score, expected[name].score_per_hour], name
+
+
+def cached(value: object) -> object:
+    return value.cached if isinstance(value, Formula) else value
+
+
+# --- the Review sheet as a person sees it -------------------------------------------------------
 
 
 def load_render_script() -> ModuleType:
@@ -132,7 +527,15 @@ def load_render_script() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("workbook", ["reviewed_example", "reviewed_xlsxwriter_book"])
+def ink(page: Path) -> float:
+    """The share of a rendered page's pixels that are not (nearly) white."""
+    with Image.open(page) as image:
+        grey = image.convert("L")
+        histogram = grey.histogram()
+    return sum(histogram[:240]) / (grey.width * grey.height)
+
+
+@pytest.mark.parametrize("workbook", REVIEWED_BOOKS)
 def test_review_sheet_renders_to_png(
     soffice: str, workbook: str, request: pytest.FixtureRequest
 ) -> None:
@@ -144,5 +547,9 @@ def test_review_sheet_renders_to_png(
     assert pages, f"no PNG rendered into {folder}"
     for page in pages:
         assert page.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert page.stat().st_size > 5_000, f"{page} looks blank"
+        with Image.open(page) as image:
+            assert image.format == "PNG"
+            assert image.width > 100 and image.height > 100
+        assert ink(page) > 0.001, f"{page} is blank"
+    assert ink(pages[0]) > 0.02, f"{pages[0]} is nearly blank"
     assert (folder / "Review.pdf").exists()
