@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+
+# xlwings' remote engine, on which the Recalculate tests run, wants a licence key in the
+# environment when xlwings is first imported; its noncommercial key covers this open-source
+# project's own tests.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "partners.xlsx"

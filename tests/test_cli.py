@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import (
+    EXAMPLE,
     INGREDIENTS,
     PARTNER_HEADERS,
     build_partners_workbook,
@@ -22,6 +24,7 @@ from conftest import (
     leftovers,
     scores,
 )
+from partnersheet import cli
 from partnersheet.cli import main
 
 
@@ -383,3 +386,42 @@ def test_installed_console_script_runs() -> None:
     result = _help_by_subprocess([str(script)])
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == run("--help").stdout
+
+
+# --- progress on long reviews ----------------------------------------------------------
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stderr as a terminal, and a review long enough to show its steps at once."""
+    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.01)
+
+
+def test_a_long_review_shows_its_steps_on_a_terminal(tmp_path: Path, terminal: None) -> None:
+    path = tmp_path / "partners.xlsx"
+    shutil.copy(EXAMPLE, path)
+    result = CliRunner().invoke(main, ["review", str(path), "--date", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Reading partners.xlsx…\nChecking and scoring the partners…\nWriting partners.xlsx…\n"
+    )
+
+
+def test_json_and_a_quick_review_stay_quiet(
+    tmp_path: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "partners.xlsx"
+    shutil.copy(EXAMPLE, path)
+    result = CliRunner().invoke(main, ["review", str(path), "--json", "--date", "2026-11-22"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 30.0)
+    result = CliRunner().invoke(main, ["review", str(path), "--date", "2026-11-22"])
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    path = tmp_path / "partners.xlsx"
+    shutil.copy(EXAMPLE, path)
+    result = CliRunner().invoke(main, ["review", str(path), "--date", "2026-11-22"])
+    assert (result.exit_code, result.stderr) == (0, "")

@@ -461,15 +461,16 @@ def test_write_with_force_replaces_the_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["partners.xlsm", "PARTNERS.XLSM"])
-def test_write_refuses_a_macro_workbook_for_now(tmp_path: Path, name: str) -> None:
-    with pytest.raises(CannotWrite, match=r"not available yet.*\.xlsx"):
-        write_new_workbook(tmp_path / name)
-    assert list(tmp_path.iterdir()) == []
+def test_write_a_macro_workbook(tmp_path: Path, name: str) -> None:
+    write_new_workbook(tmp_path / name)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    book = openpyxl.load_workbook(tmp_path / name, keep_vba=True)
+    assert book.sheetnames == [SHEETS[0], "Review", *SHEETS[1:], "xlwings.conf"]
 
 
 @pytest.mark.parametrize("name", ["partners.csv", "partners", "partners.xls"])
 def test_write_refuses_other_names(tmp_path: Path, name: str) -> None:
-    with pytest.raises(CannotWrite, match=r"must end in \.xlsx"):
+    with pytest.raises(CannotWrite, match=r"must end in \.xlsx, or in \.xlsm"):
         write_new_workbook(tmp_path / name)
     assert list(tmp_path.iterdir()) == []
 

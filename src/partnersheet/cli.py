@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,51 @@ def _reported() -> Iterator[None]:
         raise click.ClickException(str(error)) from None
 
 
+#: A step shows on stderr once the review has taken this long (seconds).
+PROGRESS_AFTER = 1.0
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Steps:
+    """What the review is doing, and whether its steps are being shown yet."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.current = ""
+        self.shown = False
+
+    def start_showing(self) -> None:
+        with self.lock:
+            self.shown = True
+            if self.current:
+                click.echo(f"{self.current}…", err=True)
+
+    def step(self, text: str) -> None:
+        with self.lock:
+            self.current = text
+            if self.shown:
+                click.echo(f"{text}…", err=True)
+
+
+@contextmanager
+def _progress(*, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """Report the review's steps on stderr once it runs long, when stderr is a terminal."""
+    if quiet or not _stderr_is_terminal():
+        yield None
+        return
+    steps = _Steps()
+    timer = threading.Timer(PROGRESS_AFTER, steps.start_showing)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield steps.step
+    finally:
+        timer.cancel()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="partnersheet")
 def main() -> None:
@@ -53,11 +99,13 @@ def new(path: Path, example: bool, force: bool) -> None:
     """Write a fresh partnersheet workbook to PATH.
 
     The workbook has every sheet ready: Partners, Weights, Settings, Competitors and
-    Instructions, with dropdowns and help on each column.
+    Instructions, with dropdowns and help on each column. A PATH ending in .xlsm gives the
+    macro-enabled workbook, with a Recalculate button that runs the review inside Excel.
 
     \b
-    Example:
+    Examples:
       partnersheet new partners.xlsx --example
+      partnersheet new partners.xlsm
     """
     from .template import write_new_workbook
 
@@ -83,12 +131,25 @@ def new(path: Path, example: bool, force: bool) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Check and compute, but write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON document of the review.")
+@click.option(
+    "--accept-loss",
+    is_flag=True,
+    help="Write in place even though saving drops what partnersheet cannot keep "
+    "(text boxes, sparklines, threaded comments...).",
+)
+@click.option(
+    "--ignore-lock",
+    is_flag=True,
+    help="Write even though a lock file says the workbook is open in Excel or LibreOffice.",
+)
 def review(
     path: Path,
     output: Path | None,
     reviewed_on: dt.datetime | None,
     dry_run: bool,
     as_json: bool,
+    accept_loss: bool,
+    ignore_lock: bool,
 ) -> None:
     """Score and rank the partners in PATH and write the Review and History sheets.
 
@@ -104,12 +165,15 @@ def review(
     """
     from .workbook import review_workbook
 
-    with _reported():
+    with _reported(), _progress(quiet=as_json) as progress:
         result = review_workbook(
             path,
             output=output,
             reviewed_on=reviewed_on.date() if reviewed_on else None,
             dry_run=dry_run,
+            accept_loss=accept_loss,
+            ignore_lock=ignore_lock,
+            progress=progress,
         )
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
@@ -171,3 +235,49 @@ def check(path: Path) -> None:
     with _reported():
         inputs = check_workbook(path)
     click.echo(f"{path.name}: no problems found ({_count(len(inputs.partners), 'partner')}).")
+
+
+@main.command(short_help="Print the xlwings Lite script that runs partnersheet in Excel.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write main.py and requirements.txt into this folder instead of printing them.",
+)
+def lite(output: Path | None) -> None:
+    """Print what to paste into xlwings Lite to run partnersheet inside Excel.
+
+    xlwings Lite runs Python inside Excel (Windows, Mac and the web) with nothing else to
+    install. Paste main.py into the Lite editor's main.py tab and requirements.txt into its
+    requirements.txt tab, then add the Recalculate shape on the Partners sheet.
+
+    \b
+    Example:
+      partnersheet lite --output lite
+    """
+    from .lite import BUTTON_CELL, BUTTON_SHAPE, requirements, script
+
+    button = (
+        f"On the Partners sheet, insert a shape (Insert > Shapes), type {BUTTON_SHAPE} on it, "
+        f"name it {BUTTON_SHAPE} in the Name Box, and link it to {BUTTON_CELL} "
+        "(right-click > Link > This Document). Clicking it runs the review."
+    )
+    if output is None:
+        click.echo("# ---- main.py: paste into the xlwings Lite editor's main.py tab ----")
+        click.echo(script(), nl=False)
+        click.echo("# ---- requirements.txt: paste into its requirements.txt tab ----")
+        click.echo(requirements(), nl=False)
+        click.echo("# ---- the button ----")
+        click.echo(f"# {button}")
+        return
+    with _reported():
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+            (output / "main.py").write_text(script(), encoding="utf-8")
+            (output / "requirements.txt").write_text(requirements(), encoding="utf-8")
+        except OSError as error:
+            raise PartnersheetError(
+                f"{output}: could not write the files ({error.strerror or error})."
+            ) from None
+    click.echo(f"Wrote {output / 'main.py'} and {output / 'requirements.txt'}.")
+    click.echo(button)

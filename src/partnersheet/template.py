@@ -108,12 +108,18 @@ _MAX_PROMPT = 255
 _MAX_ERROR = 225
 
 
-def build_workbook(example: bool = False) -> Workbook:
-    """A fresh partnersheet workbook; with ``example``, filled with a leadership coach's story."""
+def build_workbook(example: bool = False, *, macro: bool = False) -> Workbook:
+    """A fresh partnersheet workbook; with ``example``, filled with a leadership coach's story.
+
+    With ``macro``, the macro-enabled workbook: a status line and a Recalculate button above
+    the Partners table, a Review sheet with the button too, xlwings' settings sheet, and the
+    VBA project whose Recalculate macro runs the review through xlwings.
+    """
     workbook = Workbook()
     partners = workbook.active
     partners.title = PARTNERS
-    _fill_partners(partners, _EXAMPLE_PARTNERS if example else ())
+    header_row = 2 if macro else 1
+    _fill_partners(partners, _EXAMPLE_PARTNERS if example else (), header_row=header_row)
     weights = _example_weights() if example else Weights()
     _fill_weights(workbook.create_sheet(WEIGHTS), weights)
     settings = dict(_EXAMPLE_SETTINGS) if example else {}
@@ -123,7 +129,14 @@ def build_workbook(example: bool = False) -> Workbook:
     if example:
         _fill_history(workbook.create_sheet(HISTORY), weights)
     for sheet in workbook.worksheets:
-        _print_setup(sheet, fit_to_width=sheet.title != PARTNERS)
+        is_partners = sheet.title == PARTNERS
+        _print_setup(
+            sheet, fit_to_width=not is_partners, header_row=header_row if is_partners else 1
+        )
+    if macro:
+        from partnersheet.macro import add_macro_parts
+
+        add_macro_parts(workbook)
     workbook.active = 0
     workbook.properties.creator = "partnersheet"
     workbook.properties.lastModifiedBy = "partnersheet"
@@ -135,20 +148,18 @@ def build_workbook(example: bool = False) -> Workbook:
 def write_new_workbook(path: Path, *, example: bool = False, force: bool = False) -> None:
     """Write a fresh workbook to ``path``; an existing file is replaced only with ``force``."""
     suffix = path.suffix.lower()
-    if suffix == ".xlsm":
+    if suffix not in (".xlsx", ".xlsm"):
         raise CannotWrite(
-            f"{path}: the macro-enabled workbook with the Recalculate button is not available "
-            "yet; use a name ending in .xlsx."
+            f"{path}: the name must end in .xlsx, or in .xlsm for the workbook with the "
+            "Recalculate button."
         )
-    if suffix != ".xlsx":
-        raise CannotWrite(f"{path}: the name must end in .xlsx.")
     if path.exists() and not force:
         raise CannotWrite(f"{path} already exists; use --force to replace it.")
     folder = path.parent
     if not folder.is_dir():
         raise CannotWrite(f"{path}: the folder {folder} does not exist.")
-    content = workbook_bytes(build_workbook(example=example))
-    temporary = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}.xlsx"
+    content = workbook_bytes(build_workbook(example=example, macro=suffix == ".xlsm"))
+    temporary = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{suffix}"
     created = False
     try:
         # "x" so the temporary file never clobbers anything, with the usual permissions.
@@ -241,17 +252,21 @@ def _validation(
 _CENTRED = Alignment(horizontal="center", vertical="top")
 
 
-def _fill_partners(sheet: Worksheet, example: Sequence[_ExamplePartner]) -> None:
+def _fill_partners(
+    sheet: Worksheet, example: Sequence[_ExamplePartner], *, header_row: int = 1
+) -> None:
     columns = INPUT_COLUMNS + COMPUTED_COLUMNS
+    first, last = header_row + 1, LAST_ROW + header_row - 1
     for number, column in enumerate(columns, start=1):
         letter = get_column_letter(number)
         _style_header(
-            sheet.cell(row=1, column=number, value=column.value), computed=column.computed
+            sheet.cell(row=header_row, column=number, value=column.value),
+            computed=column.computed,
         )
         width = _SCORE_WIDTH if column.ingredient else _PARTNERS_WIDTHS[column]
         sheet.column_dimensions[letter].width = width
         number_format = _NUMBER_FORMATS.get(column)
-        for row in range(2, LAST_ROW + 1):
+        for row in range(first, last + 1):
             cell = sheet.cell(row=row, column=number)
             if number_format:
                 cell.number_format = number_format
@@ -259,10 +274,10 @@ def _fill_partners(sheet: Worksheet, example: Sequence[_ExamplePartner]) -> None
                 cell.fill = _COMPUTED_BODY_FILL
             if column.ingredient:
                 cell.alignment = _CENTRED
-        _partners_validation(sheet, column, f"{letter}2:{letter}{LAST_ROW}")
-    sheet.row_dimensions[1].height = 45
-    sheet.freeze_panes = "B2"
-    for row, partner in enumerate(example, start=2):
+        _partners_validation(sheet, column, f"{letter}{first}:{letter}{last}")
+    sheet.row_dimensions[header_row].height = 45
+    sheet.freeze_panes = f"B{first}"
+    for row, partner in enumerate(example, start=first):
         for number, value in enumerate(partner.cells(), start=1):
             if value is not None:
                 cell = sheet.cell(row=row, column=number, value=value)
@@ -486,10 +501,10 @@ def _fill_history(sheet: Worksheet, weights: Weights) -> None:
         sheet.cell(row=row, column=4).alignment = _CENTRE
 
 
-def _print_setup(sheet: Worksheet, *, fit_to_width: bool) -> None:
+def _print_setup(sheet: Worksheet, *, fit_to_width: bool, header_row: int = 1) -> None:
     sheet.page_setup.orientation = "landscape"
     if sheet.title != INSTRUCTIONS:
-        sheet.print_title_rows = "1:1"
+        sheet.print_title_rows = f"{header_row}:{header_row}"
     if fit_to_width:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth = 1

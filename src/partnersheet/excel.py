@@ -1,0 +1,424 @@
+"""The live Excel adapter: what the Recalculate button and xlwings Lite run.
+
+`recalculate(book)` reads the sheets partnersheet needs from an xlwings `Book`, one range read
+per sheet, runs the same core as `partnersheet review`, and writes the plan back in block
+writes: one per run of adjacent computed columns, one for the whole Review sheet, one per run
+of History columns. When the workbook has a problem nothing of the review is written: the
+problems go to a message box and to the status cell.
+
+Only xlwings' public `Book` API is used, so the same code runs in desktop Excel (through
+`RunPython`), in xlwings Lite, and on xlwings' remote engine in the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import PartnersheetError, Problem, WorkbookProblems
+from .inputs import SHEET_NAMES, SheetData, column_letter, find_sheet, read_inputs
+from .model import HISTORY_HEADERS, STATUS_NAME, CellValue
+from .review import ComputedCells, HistoryPlan, ReviewResult, plan_review
+from .review_sheet import ReviewLayout, ReviewLine
+from .review_style import COMPUTED_FILL, FONT, SPREAD_KINDS, CellStyle, Rule, cell_style
+
+#: The title of partnersheet's message boxes.
+TITLE = "partnersheet"
+
+#: More cells than this in one sheet's used range means stray cells far outside the table;
+#: reading them all would stall Excel.
+MAX_CELLS = 4_000_000
+
+#: Excel's limit on the characters in one cell.
+CELL_TEXT_LIMIT = 32_767
+
+#: Problems listed in the message box; the rest are counted.
+LISTED_PROBLEMS = 12
+
+_POINTS_PER_CM = 72 / 2.54
+
+#: Column widths of a History sheet partnersheet adds, as in the .xlsx adapter.
+_HISTORY_WIDTHS = {1: 12.0, 2: 24.0, 3: 15.0, 5: 10.0, 6: 90.0}
+
+
+def main() -> None:
+    """Recalculate the workbook whose button was clicked (`RunPython` calls this)."""
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    try:
+        recalculate(book)
+    except Exception as error:  # the button must never show a traceback
+        book.app.alert(
+            f"partnersheet could not finish: {_one_line(error)}\n\n"
+            "Save a copy of the workbook and run `partnersheet review` on it to see more.",
+            title=TITLE,
+            mode="critical",
+        )
+
+
+def recalculate(book: Any, *, reviewed_on: dt.date | None = None) -> ReviewResult | None:
+    """Review the partners in an xlwings `Book` and write the result into it.
+
+    Returns the review, or None when the workbook has problems: they are then shown in a
+    message box and in the status cell, and nothing else is written. The review date is
+    today, in the machine's local time, unless `reviewed_on` is given.
+    """
+    day = reviewed_on or dt.date.today()
+    try:
+        titles = tuple(sheet.name for sheet in book.sheets)
+        inputs = read_inputs(_read_sheets(book, titles), titles)
+        result = plan_review(inputs, day)
+    except WorkbookProblems as problems:
+        _report(book, problems.problems, day)
+        return None
+    except PartnersheetError as error:
+        _report(book, (Problem("Partners", "", str(error)),), day)
+        return None
+    _write_computed(book.sheets[result.computed.sheet], result.computed)
+    _write_review(book, result.review_sheet, result.computed.sheet)
+    _write_history(book, result.history)
+    _write_status(book, result.status_text)
+    return result
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _read_sheets(book: Any, titles: Sequence[str]) -> dict[str, SheetData]:
+    sheets: dict[str, SheetData] = {}
+    for name in SHEET_NAMES:
+        title = find_sheet(titles, name)
+        if title is not None and name != "Review":
+            sheets[title] = _sheet_data(book.sheets[title])
+    return sheets
+
+
+def _sheet_data(sheet: Any) -> SheetData:
+    """A sheet's values by row, in one read of its used range."""
+    used = sheet.used_range
+    top, left = used.row, used.column
+    height, width = used.shape
+    if height * width > MAX_CELLS:
+        last = f"{column_letter(left + width - 1)}{top + height - 1}"
+        raise WorkbookProblems(
+            [
+                Problem(
+                    sheet.name,
+                    last,
+                    f"the sheet's used range reaches {last}, far beyond any table; delete the "
+                    "empty rows and columns past your data (select them, right-click, Delete), "
+                    "save, and click Recalculate again",
+                )
+            ]
+        )
+    values = used.options(ndim=2, err_to_str=True).value
+    padding = (None,) * (left - 1)
+    rows: dict[int, tuple[CellValue, ...]] = {}
+    for offset, row in enumerate(values):
+        if any(value is not None and value != "" for value in row):
+            rows[top + offset] = padding + tuple(_from_excel(value) for value in row)
+    return SheetData(sheet.name, rows)
+
+
+def _from_excel(value: Any) -> CellValue:
+    # Excel holds every number as a float; a whole one reads as the file adapter reads it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value == "":
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _to_excel(value: CellValue) -> Any:
+    """A value to write; text always stays text (never a formula, number or date)."""
+    if isinstance(value, str):
+        if len(value) > CELL_TEXT_LIMIT - 1:
+            value = value[: CELL_TEXT_LIMIT - 2] + "…"
+        # A leading apostrophe makes Excel keep what follows as typed text.
+        return "'" + value
+    return value
+
+
+def _runs(columns: Sequence[int]) -> Iterator[list[int]]:
+    """Column numbers grouped into runs of adjacent columns, left to right."""
+    run: list[int] = []
+    for column in sorted(columns):
+        if run and column != run[-1] + 1:
+            yield run
+            run = []
+        run.append(column)
+    if run:
+        yield run
+
+
+def _write_computed(sheet: Any, computed: ComputedCells) -> None:
+    for column, header in computed.new_headers:
+        cell = sheet.range((computed.header_row, column))
+        cell.value = _to_excel(header)
+        _apply_style(cell, CellStyle(bold=True, italic=True, fill=COMPUTED_FILL, wrap=True))
+        cell.column_width = 14
+    if not computed.rows:
+        return
+    first, last = computed.rows[0][0], computed.rows[-1][0]
+    blank: tuple[CellValue, ...] = (None,) * len(computed.columns)
+    by_row = dict(computed.rows)
+    index = {column: i for i, (column, _) in enumerate(computed.columns)}
+    for run in _runs(list(index)):
+        block = [
+            [_to_excel(by_row.get(row, blank)[index[column]]) for column in run]
+            for row in range(first, last + 1)
+        ]
+        sheet.range((first, run[0])).value = block
+    for column, kind in computed.columns:
+        number_format = ComputedCells.number_format(kind)
+        if number_format:
+            sheet.range((first, column), (last, column)).number_format = number_format
+
+
+def _write_review(book: Any, layout: ReviewLayout, partners_title: str) -> None:
+    titles = [sheet.name for sheet in book.sheets]
+    existing = find_sheet(titles, "Review")
+    if existing is None:
+        sheet = book.sheets.add("Review", after=book.sheets[partners_title])
+    else:
+        # Clear rather than delete, so the sheet keeps its place and its Recalculate button.
+        sheet = book.sheets[existing]
+        for chart in list(sheet.charts):
+            chart.delete()
+        used = sheet.used_range
+        used.unmerge()
+        sheet.clear()
+        used.rows.autofit()
+        if existing != "Review":
+            sheet.name = "Review"
+    last = layout.last_column
+    height = max((line.row for line in layout.lines), default=0)
+    grid: list[list[Any]] = [[None] * last for _ in range(height)]
+    for line in layout.lines:
+        for column, value in enumerate(line.cells[:last]):
+            if value is not None and value != "":
+                grid[line.row - 1][column] = _to_excel(value)
+    if grid:
+        sheet.range((1, 1)).value = grid
+    for number, width in enumerate(layout.column_widths, start=1):
+        sheet.range((1, number)).column_width = width
+    for block in _blocks(layout.lines):
+        _style_block(sheet, block, last)
+    if layout.chart is not None:
+        spec = layout.chart
+        chart = sheet.charts.add(
+            width=spec.width_cm * _POINTS_PER_CM,
+            height=spec.height_cm * _POINTS_PER_CM,
+            chart_type="bar_clustered",
+            anchor=sheet.range((spec.anchor_row, 1)),
+        )
+        chart.set_source_data(
+            sheet.range((spec.first_row, spec.category_column), (spec.last_row, spec.value_column))
+        )
+        chart.title = spec.title
+        chart.legend.visible = False
+        chart.category_axis.reverse_order = True  # rank 1 at the top
+        axis = chart.value_axis
+        axis.minimum_scale = 0
+        axis.maximum_scale = 100
+        axis.major_unit = 10
+        axis.number_format = "0"
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Adjacent Review lines drawn alike."""
+
+    lines: tuple[ReviewLine, ...]
+
+    @property
+    def first(self) -> ReviewLine:
+        return self.lines[0]
+
+    @property
+    def last_row(self) -> int:
+        return self.lines[-1].row
+
+
+def _blocks(lines: Sequence[ReviewLine]) -> Iterator[_Block]:
+    """Review lines grouped so that each group can be styled with one call per style."""
+
+    def key(line: ReviewLine) -> tuple[Any, ...]:
+        return (line.kind, line.formats, len(line.cells), line.merge_from, line.height)
+
+    group: list[ReviewLine] = []
+    for line in lines:
+        if group and (line.row != group[-1].row + 1 or key(line) != key(group[-1])):
+            yield _Block(tuple(group))
+            group = []
+        group.append(line)
+    if group:
+        yield _Block(tuple(group))
+
+
+def _style_block(sheet: Any, block: _Block, last: int) -> None:
+    line = block.first
+    top, bottom = line.row, block.last_row
+    width = last if line.kind in SPREAD_KINDS else len(line.cells)
+    styles = [cell_style(line.kind, column) for column in range(1, width + 1)]
+    formats = [line.formats[i] if i < len(line.formats) else None for i in range(width)]
+    # One call per formatting attribute and run of columns that share it.
+    for setting, values in (
+        (_set_font, [(s.bold, s.italic, s.size, s.colour) for s in styles]),
+        (_set_fill, [s.fill for s in styles]),
+        (_set_wrap, [s.wrap for s in styles]),
+        (_set_horizontal, [s.horizontal for s in styles]),
+        (_set_vertical, [s.vertical for s in styles]),
+        (_set_rule, [s.rule for s in styles]),
+        (_set_number_format, formats),
+    ):
+        for first, end, value in _value_runs(values):
+            setting(sheet.range((top, first), (bottom, end)), value)
+    if line.merge_from is not None:
+        sheet.range((top, line.merge_from), (bottom, last)).merge(across=True)
+    if line.height is not None:
+        sheet.range((top, 1), (bottom, 1)).row_height = line.height
+
+
+def _value_runs(values: Sequence[Any]) -> Iterator[tuple[int, int, Any]]:
+    """(first column, last column, value) of each run of equal values that is not a default."""
+    column = 1
+    while column <= len(values):
+        value = values[column - 1]
+        end = column
+        while end < len(values) and values[end] == value:
+            end += 1
+        if value not in (None, False, (False, False, None, None)):
+            yield column, end, value
+        column = end + 1
+
+
+def _apply_style(cells: Any, style: CellStyle) -> None:
+    _set_font(cells, (style.bold, style.italic, style.size, style.colour))
+    if style.fill:
+        _set_fill(cells, style.fill)
+    if style.wrap:
+        _set_wrap(cells, True)
+
+
+def _set_font(cells: Any, look: tuple[bool, bool, float | None, str | None]) -> None:
+    bold, italic, size, colour = look
+    if not (bold or italic or size or colour):
+        return
+    font = cells.font
+    font.name = FONT
+    if bold:
+        font.bold = True
+    if italic:
+        font.italic = True
+    if size:
+        font.size = size
+    if colour:
+        font.color = f"#{colour}"
+
+
+def _set_fill(cells: Any, colour: str) -> None:
+    cells.color = f"#{colour}"
+
+
+def _set_wrap(cells: Any, wrap: bool) -> None:
+    cells.wrap_text = wrap
+
+
+def _set_horizontal(cells: Any, alignment: str) -> None:
+    cells.horizontal_alignment = alignment
+
+
+def _set_vertical(cells: Any, alignment: str) -> None:
+    cells.vertical_alignment = alignment
+
+
+def _set_rule(cells: Any, rule: tuple[Rule, str]) -> None:
+    weight, colour = rule
+    edge = cells.borders["edge_bottom"]
+    edge.line_style = "continuous"
+    edge.weight = "medium" if weight is Rule.MEDIUM else "thin"
+    edge.color = f"#{colour}"
+
+
+def _set_number_format(cells: Any, number_format: str) -> None:
+    cells.number_format = number_format
+
+
+def _write_history(book: Any, plan: HistoryPlan) -> None:
+    if plan.title is None:
+        sheet = book.sheets.add("History", after=book.sheets[len(book.sheets) - 1])
+        for column, width in _HISTORY_WIDTHS.items():
+            sheet.range((1, column)).column_width = width
+        sheet.freeze_panes.freeze_at("A2")
+    else:
+        sheet = book.sheets[plan.title]
+    position = {column: i for i, column in enumerate(plan.columns)}
+    for run in _runs(plan.columns):
+        if plan.write_header:
+            header = sheet.range((plan.header_row, run[0]), (plan.header_row, run[-1]))
+            header.value = [[_to_excel(HISTORY_HEADERS[position[c]]) for c in run]]
+            header.font.bold = True
+        if plan.rows:
+            sheet.range((plan.first_row, run[0])).value = [
+                [_to_excel(values[position[c]]) for c in run] for values in plan.rows
+            ]
+        if plan.clear_through > plan.last_row:
+            sheet.range((plan.last_row + 1, run[0]), (plan.clear_through, run[-1])).clear_contents()
+    if plan.rows:
+        date_column, score_column = plan.columns[0], plan.columns[2]
+        sheet.range(
+            (plan.first_row, date_column), (plan.last_row, date_column)
+        ).number_format = "yyyy-mm-dd"
+        sheet.range(
+            (plan.first_row, score_column), (plan.last_row, score_column)
+        ).number_format = "0.0"
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def _status_cell(book: Any) -> Any | None:
+    for name in book.names:
+        if name.name.rsplit("!", 1)[-1].casefold() == STATUS_NAME.casefold():
+            return name.refers_to_range
+    return None
+
+
+def _write_status(book: Any, text: str) -> None:
+    cell = _status_cell(book)
+    if cell is not None:
+        cell.value = _to_excel(text)
+
+
+def problems_text(problems: Sequence[Problem]) -> str:
+    """What the message box says when the workbook has problems."""
+    count = len(problems)
+    lines = [str(p) for p in problems[:LISTED_PROBLEMS]]
+    if count > LISTED_PROBLEMS:
+        lines.append(f"…and {count - LISTED_PROBLEMS} more.")
+    what = "a problem" if count == 1 else f"{count} problems"
+    return (
+        f"The workbook has {what}, so nothing was recalculated:\n\n"
+        + "\n".join(lines)
+        + "\n\nFix the cells named, then click Recalculate again."
+    )
+
+
+def _report(book: Any, problems: Sequence[Problem], day: dt.date) -> None:
+    count = len(problems)
+    what = "1 problem" if count == 1 else f"{count} problems"
+    first = "" if not problems else f" The first: {problems[0]}"
+    _write_status(book, f"Not recalculated on {day.isoformat()}: {what}.{first}")
+    book.app.alert(problems_text(problems), title=TITLE, mode="critical")
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
