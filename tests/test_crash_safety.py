@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import (
+    EXAMPLE,
     INGREDIENTS,
     SMALL_PARTNERS,
     Formula,
@@ -35,6 +36,7 @@ from conftest import (
     scores,
 )
 from partnersheet.cli import main
+from partnersheet.xlsx import STALE_TEMPORARY
 
 TEMPORARY_PREFIX = ".~partnersheet-"
 REVIEW_DATE = "2026-11-22"
@@ -339,3 +341,24 @@ def test_a_review_killed_while_saving_leaves_the_workbook_whole(
     for leftover in temporaries(folder):
         assert leftover.name in killed.left
         assert leftover.read_bytes() == killed.left[leftover.name]
+
+
+def test_a_later_review_removes_only_stale_leftovers_of_its_own_workbook(tmp_path: Path) -> None:
+    """What a killed review left beside the workbook goes at the next review, once stale."""
+    path = tmp_path / "partners.xlsx"
+    shutil.copy(EXAMPLE, path)
+    stale = tmp_path / ".~partnersheet-partners-abc123.xlsx"
+    stale_results = tmp_path / ".~partnersheet-partners-abc123.xlsx.results"
+    fresh = tmp_path / ".~partnersheet-partners-def456.xlsx"
+    other = tmp_path / ".~partnersheet-others-abc123.xlsx"
+    old = time.time() - STALE_TEMPORARY - 60
+    for leftover in (stale, stale_results, fresh, other):
+        leftover.write_bytes(b"half a workbook")
+    for leftover in (stale, stale_results, other):
+        os.utime(leftover, (old, old))
+    result = CliRunner().invoke(main, ["review", str(path), "--date", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    # A fresh one may belong to a review running now; another workbook's is not ours.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["partners.xlsx", fresh.name, other.name]
+    )

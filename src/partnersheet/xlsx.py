@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import glob
 import os
 import shutil
 import tempfile
+import time
 import warnings
 import zipfile
 import zlib
@@ -879,10 +881,33 @@ def _write_history(workbook: Workbook, plan: HistoryPlan) -> None:
 # --- saving ----------------------------------------------------------------------------
 
 
+#: A temporary file of ours this old (seconds) was left by a review that was killed.
+STALE_TEMPORARY = 15 * 60
+
+
+def _temporary_prefix(target: Path) -> str:
+    # The workbook's name is in the temporary's, so a later review can tell its own leftovers.
+    return f".~partnersheet-{target.stem[:80]}-"
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete this workbook's temporaries that a killed review left behind."""
+    now = time.time()
+    try:
+        leftovers = list(target.parent.glob(glob.escape(_temporary_prefix(target)) + "*"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY:
+                leftover.unlink()
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path) -> Iterator[Path]:
+    _remove_stale_temporaries(target)
     handle, name = tempfile.mkstemp(
-        prefix=".~partnersheet-", suffix=target.suffix, dir=target.parent
+        prefix=_temporary_prefix(target), suffix=target.suffix, dir=target.parent
     )
     os.close(handle)
     temporary = Path(name)
