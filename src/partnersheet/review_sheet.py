@@ -110,6 +110,14 @@ def _lines_needed(text: str, width: float) -> int:
 #: Excel's tallest row, in points.
 MAX_ROW_HEIGHT = 409.0
 
+#: How much of the sheet, in row points, one printed page holds: landscape, fitted to the
+#: Review's width (measured on LibreOffice's rendering of A4 and Letter).
+PAGE_POINTS = 540.0
+
+
+def _points(line: ReviewLine) -> float:
+    return line.height if line.height is not None else _LINE_POINTS
+
 
 def _height(lines: int) -> float:
     return min(MAX_ROW_HEIGHT, round(lines * _LINE_POINTS + 3, 1))
@@ -164,6 +172,8 @@ def build_review_sheet(
                 )
         add(LineKind.BLANK, [])
 
+    ranking_row = len(lines) + 1
+    page_used = sum(_points(line) for line in lines)
     add(LineKind.HEADING, ["Ranking"])
     chart: ChartSpec | None = None
     if ranking:
@@ -192,6 +202,14 @@ def build_review_sheet(
                     _height(tallest) if tallest > 1 else None,
                 )
             )
+        # A ranking that would run over the first page's end starts a page of its own, when
+        # it fits on one; otherwise the pages break where they fall.
+        table = sum(_points(line) for line in lines[ranking_row - 1 :])
+        if page_used + table > PAGE_POINTS and table <= PAGE_POINTS:
+            page_breaks.append(ranking_row)
+            page_used = table
+        else:
+            page_used = (page_used + table) % PAGE_POINTS
         shown = min(len(ranking), CHART_LIMIT)
         add(LineKind.BLANK, [])
         title = "Weighted scores" + (
@@ -199,7 +217,7 @@ def build_review_sheet(
             if len(ranking) > CHART_LIMIT
             else ""
         )
-        page_breaks.append(len(lines) + 1)
+        chart_row = len(lines) + 1
         add(LineKind.HEADING, [title])
         height_cm = max(6.0, 2.0 + 0.6 * shown)
         chart = ChartSpec(
@@ -214,6 +232,9 @@ def build_review_sheet(
         )
         for _ in range(math.ceil(height_cm / _CM_PER_ROW) + 1):
             add(LineKind.BLANK, [])
+        # The chart never breaks across pages: it goes on the next page unless it fits here.
+        if page_used + sum(_points(line) for line in lines[chart_row - 2 :]) > PAGE_POINTS:
+            page_breaks.append(chart_row)
     else:
         paragraph(LineKind.ANSWER, "No partner is ranked yet.")
         add(LineKind.BLANK, [])
