@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -16,11 +15,6 @@ from .errors import (
 if TYPE_CHECKING:
     from .workbook import check_workbook, review_workbook
 
-try:
-    __version__ = version("partnersheet")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
-
 __all__ = [
     "CannotWrite",
     "PartnersheetError",
@@ -33,7 +27,19 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("partnersheet")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
 def __getattr__(name: str) -> Any:
+    # Looked up on first use: reading the installed metadata costs every command 40 ms.
+    if name == "__version__":
+        return _version()
     # Imported on first use so that `partnersheet --help` need not load openpyxl.
     if name in ("check_workbook", "review_workbook"):
         from . import workbook

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__
 from .errors import PartnersheetError, WorkbookProblems
 
 if TYPE_CHECKING:
@@ -81,7 +80,7 @@ def _progress(*, quiet: bool) -> Iterator[Callable[[str], None] | None]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="partnersheet")
+@click.version_option(None, "--version", package_name="partnersheet", prog_name="partnersheet")
 def main() -> None:
     """Score, rank and review your referral partnerships in one Excel workbook.
 

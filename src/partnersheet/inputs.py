@@ -34,6 +34,7 @@ from .model import (
     Settings,
     Weights,
     built,
+    collector_paused,
     format_number,
     join_and,
     normalise_name,
@@ -88,6 +89,11 @@ def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Input
     `sheets` holds our sheets by the workbook's own titles (found with `find_sheet`);
     `titles` lists every sheet of the workbook, in order.
     """
+    with collector_paused():  # many small objects, none of them in a cycle
+        return _read_inputs(sheets, titles)
+
+
+def _read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Inputs:
     problems: list[Problem] = []
 
     def sheet(name: str) -> SheetData | None:

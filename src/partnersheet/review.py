@@ -27,6 +27,7 @@ from .model import (
     Settings,
     Verdict,
     Weights,
+    collector_paused,
     format_number,
     join_and,
     normalise_name,
@@ -226,6 +227,11 @@ def _plain(number: float) -> float | int:
 
 def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     """Score, find conflicts, answer the four questions and lay out what to write."""
+    with collector_paused():  # many small objects, none of them in a cycle
+        return _plan_review(inputs, reviewed_on)
+
+
+def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     settings, weights = inputs.settings, inputs.weights
     scores = score_partners(inputs.partners, weights, settings)
     conflicts = find_conflicts(inputs.partners, inputs.competitors)

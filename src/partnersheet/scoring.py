@@ -227,27 +227,6 @@ def _score_values(partner: Partner) -> tuple[int | None, ...]:
     return tuple(scores.get(i) for i in _INGREDIENTS)
 
 
-def _weighted(
-    values: Sequence[int | None],
-    weight_list: Sequence[float],
-    low: int,
-    high: int,
-    count_lowest: bool,
-) -> float | None:
-    """`weighted_score` on plain values: the same operations in the same order."""
-    total = weight_sum = 0.0
-    for score, weight in zip(values, weight_list, strict=True):
-        if score is None:
-            if not count_lowest:
-                continue
-            score = low
-        total += weight * (score - low)
-        weight_sum += weight
-    if weight_sum == 0:
-        return None
-    return min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
-
-
 def _cached_labels(
     cache: dict[tuple[Ingredient, ...], str], ingredients: tuple[Ingredient, ...]
 ) -> str:

@@ -10,13 +10,24 @@ from .errors import CannotWrite
 from .inputs import read_inputs
 from .model import Inputs
 from .review import ReviewResult, plan_review
-from .xlsx import LoadedBook, apply_review, load_book, save_book
+from .xlsx import (
+    LoadedBook,
+    apply_review,
+    load_book,
+    read_book,
+    refuse_declarations,
+    save_book,
+)
 
 
 def check_workbook(path: Path) -> Inputs:
-    """Read and check a workbook; raise `WorkbookProblems` or `UnreadableWorkbook`."""
-    book = load_book(path)
-    return read_inputs(book.sheets, book.titles)
+    """Read and check a workbook; raise `WorkbookProblems` or `UnreadableWorkbook`.
+
+    Only the sheets partnersheet reads are read, as a stream: nothing is loaded whole.
+    """
+    sheets, titles = read_book(path)
+    refuse_declarations(path)
+    return read_inputs(sheets, titles)
 
 
 def review_workbook(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import glob
 import os
 import shutil
@@ -48,7 +47,7 @@ from openpyxl.xml.functions import iterparse as guarded_iterparse
 from .errors import CannotWrite, UnreadableWorkbook
 from .formula_results import FormulaResults, keep_formula_results
 from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
-from .model import HISTORY_HEADERS, STATUS_NAME, CellValue
+from .model import HISTORY_HEADERS, STATUS_NAME, CellValue, collector_paused
 from .package import check_package
 from .review import ComputedCells, HistoryPlan, ReviewResult
 from .review_sheet import CENTRED_COLUMNS, LineKind, ReviewLayout
@@ -169,7 +168,7 @@ def load_book(path: Path) -> LoadedBook:
     """Load a workbook for review; raise `UnreadableWorkbook` when it cannot be read."""
     macro_enabled = identify(path)
     try:
-        with warnings.catch_warnings(), _cyclic_gc_paused():
+        with warnings.catch_warnings(), collector_paused():
             # openpyxl warns about features it does not read (e.g. some extensions).
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(path, keep_vba=macro_enabled, keep_links=True)
@@ -191,6 +190,35 @@ def load_book(path: Path) -> LoadedBook:
     return LoadedBook(path, workbook, sheets, titles, macro_enabled, results)
 
 
+def declarations_message(path: Path) -> str:
+    """The sentence for a workbook holding XML with entity or document-type declarations."""
+    return (
+        f"{path.name} contains XML with entity or document-type declarations, which "
+        "partnersheet refuses for safety (they are how 'XML bomb' files attack programs); "
+        "open it in Excel, save it as a new workbook, and use that."
+    )
+
+
+#: Where in an XML part a document-type declaration can be: before the root element.
+_PROLOG_BYTES = 64 * 1024
+
+
+def refuse_declarations(path: Path) -> None:
+    """Refuse a workbook any of whose XML parts declares a document type or entities.
+
+    A full load meets such a declaration wherever it is; a check that streams only the
+    sheets it needs looks at the start of every other part, so that both refuse alike.
+    """
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(info) as part:
+                start = part.read(_PROLOG_BYTES)
+            if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                raise UnreadableWorkbook(declarations_message(path))
+
+
 def _load_failure(path: Path, error: BaseException) -> str:
     """One sentence for a workbook openpyxl could not load."""
     chain: list[BaseException] = []
@@ -199,11 +227,7 @@ def _load_failure(path: Path, error: BaseException) -> str:
         chain.append(current)
         current = current.__cause__ or current.__context__
     if any(isinstance(e, DefusedXmlException) for e in chain):
-        return (
-            f"{path.name} contains XML with entity or document-type declarations, which "
-            "partnersheet refuses for safety (they are how 'XML bomb' files attack programs); "
-            "open it in Excel, save it as a new workbook, and use that."
-        )
+        return declarations_message(path)
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
     detail = f" ({type(error).__name__}: {first_line})" if first_line else ""
     return (
@@ -286,7 +310,7 @@ def read_book(path: Path) -> tuple[dict[str, SheetData], tuple[str, ...]]:
     """
     identify(path)
     try:
-        with warnings.catch_warnings(), _cyclic_gc_paused():
+        with warnings.catch_warnings(), collector_paused():
             warnings.simplefilter("ignore")
             read = _stream_book(path)
     except UnreadableWorkbook:
@@ -544,26 +568,6 @@ class _Rejoined:
         return head[:size]
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, as long as the block runs.
-
-    A workbook is millions of objects that live until the end; while it is built, read or
-    written, each full collection walks all of them again, for nothing: openpyxl spends
-    about half its time so. Objects are still freed as soon as nothing refers to them.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # (Moving what the block made straight to the oldest generation, with gc.freeze and
-        # gc.unfreeze, would save walking it once more, but it changes the order objects are
-        # finalised in: a macro workbook's copy of its archive then complains when freed.)
-        if was_enabled:
-            gc.enable()
-
-
 # --- writing ---------------------------------------------------------------------------
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -633,7 +637,7 @@ def _set_number_format(cell: Cell, number_format: str) -> None:
 
 def apply_review(book: LoadedBook, result: ReviewResult) -> None:
     """Write the computed columns, the Review sheet and History into the loaded workbook."""
-    with _cyclic_gc_paused():
+    with collector_paused():
         _apply_review(book, result)
 
 
@@ -938,7 +942,7 @@ def save_book(
         )
     try:
         with _temporary_beside(target) as temporary:
-            with _cyclic_gc_paused():
+            with collector_paused():
                 workbook.save(temporary)
             if formula_results:
                 parts = {
@@ -946,7 +950,8 @@ def save_book(
                     for title, cells in formula_results.items()
                     if title in workbook.sheetnames and cells
                 }
-                keep_formula_results(temporary, parts)
+                if parts:  # otherwise the whole file would be rewritten for nothing
+                    keep_formula_results(temporary, parts)
             with temporary.open("rb") as written:
                 os.fsync(written.fileno())
             source = like if like is not None and like.exists() else target

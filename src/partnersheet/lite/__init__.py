@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from .. import __version__
-
 #: The shape on the Partners sheet that runs the script, and the cell its link points to.
 BUTTON_SHAPE = "Recalculate"
 BUTTON_CELL = "Partners!A1"
@@ -20,4 +18,4 @@ def requirements() -> str:
     """The lines for the Lite editor's requirements.txt."""
     from importlib.metadata import version
 
-    return f"xlwings=={version('xlwings')}\npartnersheet=={__version__}\n"
+    return f"xlwings=={version('xlwings')}\npartnersheet=={version('partnersheet')}\n"
