@@ -50,7 +50,8 @@ from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
 from .model import HISTORY_HEADERS, STATUS_NAME, CellValue, collector_paused
 from .package import check_package
 from .review import ComputedCells, HistoryPlan, ReviewResult
-from .review_sheet import CENTRED_COLUMNS, LineKind, ReviewLayout
+from .review_sheet import LineKind, ReviewLayout
+from .review_style import COMPUTED_FILL, FONT, SPREAD_KINDS, cell_style
 
 #: Excel's limit on the characters in one cell.
 CELL_TEXT_LIMIT = 32_767
@@ -570,10 +571,7 @@ class _Rejoined:
 
 # --- writing ---------------------------------------------------------------------------
 
-_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-_COMPUTED_FILL = PatternFill("solid", fgColor="D9E1F2")
-_QUESTION_FILL = PatternFill("solid", fgColor="DCE6F1")
-_THIN = Side(style="thin", color="B4BCCB")
+_COMPUTED_FILL = PatternFill("solid", fgColor=COMPUTED_FILL)
 
 
 def put(cell: Cell, value: CellValue) -> None:
@@ -733,17 +731,10 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
     # Styling a cell through openpyxl's descriptors is slow; the first cell of each kind,
     # column and number format is styled so, and the others get a copy of its style.
     styles: dict[LineKind, dict[tuple[int, str | None], StyleArray | None]] = {}
-    spread_kinds = (
-        LineKind.HEADING,
-        LineKind.QUESTION,
-        LineKind.TABLE_HEADER,
-        LineKind.LIST_HEADER,
-        LineKind.LIST_ROW,
-    )
     cells = ws._cells
     for line in layout.lines:
         kind, row, values, formats = line.kind, line.row, line.cells, line.formats
-        width = last if kind in spread_kinds else len(values)
+        width = last if kind in SPREAD_KINDS else len(values)
         styled = styles.setdefault(kind, {})
         for column in range(1, width + 1):
             value = values[column - 1] if column <= len(values) else None
@@ -810,44 +801,29 @@ def _write_review(workbook: Workbook, layout: ReviewLayout, partners_title: str)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _font(**style: Any) -> Font:
-    return Font(name="Calibri", **style)
-
-
-_TOP_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTRED = Alignment(wrap_text=True, vertical="top", horizontal="center")
-_HEADING_RULE = Border(bottom=Side(style="medium", color="1F3864"))
-
-
 def _style_cell(cell: Cell, kind: LineKind, column: int) -> None:
-    """Style one cell of a Review line by its kind and column."""
-    first = column == 1
-    if kind is LineKind.TITLE and first:
-        cell.font = _font(size=16, bold=True, color="1F3864")
-    elif kind is LineKind.NOTE and first:
-        cell.font = _font(italic=True, color="666666")
-        cell.alignment = _TOP_WRAP
-    elif kind is LineKind.HEADING:
-        cell.border = _HEADING_RULE
-        if first:
-            cell.font = _font(size=13, bold=True, color="1F3864")
-    elif kind is LineKind.QUESTION:
-        cell.fill = _QUESTION_FILL
-        if first:
-            cell.font = _font(bold=True, color="1F3864")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-    elif kind is LineKind.ANSWER and first:
-        cell.alignment = _TOP_WRAP
-    elif kind in (LineKind.TABLE_HEADER, LineKind.LIST_HEADER):
-        cell.font = _font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
-        horizontal = "center" if kind is LineKind.TABLE_HEADER else "left"
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal=horizontal)
-    elif kind is LineKind.TABLE_ROW:
-        cell.alignment = _CENTRED if column in CENTRED_COLUMNS else _TOP_WRAP
-        cell.border = Border(bottom=_THIN)
-    elif kind is LineKind.LIST_ROW:
-        cell.border = Border(bottom=_THIN)
+    """Style one cell of a Review line as `review_style` says, as the Excel adapter does."""
+    look = cell_style(kind, column)
+    if look.bold or look.italic or look.size or look.colour:
+        font: dict[str, Any] = {"name": FONT}
+        if look.size:
+            font["size"] = look.size
+        if look.bold:
+            font["bold"] = True
+        if look.italic:
+            font["italic"] = True
+        if look.colour:
+            font["color"] = look.colour
+        cell.font = Font(**font)
+    if look.fill:
+        cell.fill = PatternFill("solid", fgColor=look.fill)
+    if look.wrap or look.horizontal or look.vertical:
+        cell.alignment = Alignment(
+            wrap_text=look.wrap or None, vertical=look.vertical, horizontal=look.horizontal
+        )
+    if look.rule is not None:
+        rule, colour = look.rule
+        cell.border = Border(bottom=Side(style=rule.value, color=colour))
 
 
 def _write_history(workbook: Workbook, plan: HistoryPlan) -> None:
