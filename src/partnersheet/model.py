@@ -18,7 +18,17 @@ CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.time
 STATUS_NAME = "PartnersheetStatus"
 
 
-class Ingredient(Enum):
+class _Enum(Enum):
+    """An Enum hashed by identity, which equality already is for members.
+
+    Enum hashes a member by hashing its name in Python; ingredients and bands are looked up
+    in dicts hundreds of thousands of times in a large review.
+    """
+
+    __hash__ = object.__hash__
+
+
+class Ingredient(_Enum):
     """The seven ingredients of a good partnership, in the workbook's order."""
 
     TRUST = "Trust"
@@ -34,7 +44,7 @@ class Ingredient(Enum):
         return self.value
 
 
-class MissingScores(Enum):
+class MissingScores(_Enum):
     """What a blank score means (the Settings value `Missing scores`)."""
 
     SCORE_WHAT_IS_THERE = "Score what is there"
@@ -42,25 +52,25 @@ class MissingScores(Enum):
     DO_NOT_RANK = "Do not rank"
 
 
-class Band(Enum):
+class Band(_Enum):
     STRONG = "Strong"
     KEEP = "Keep"
     IMPROVE = "Improve"
     DITCH = "Ditch"
 
 
-class Agreement(Enum):
+class Agreement(_Enum):
     WRITTEN = "Written"
     VERBAL = "Verbal"
     NONE = "None"
 
 
-class Verdict(Enum):
+class Verdict(_Enum):
     DITCH = "Ditch"
     FOCUS = "Focus on making it effective"
 
 
-class ConflictKind(Enum):
+class ConflictKind(_Enum):
     COMPETING_PARTNERS = "competing partners"
     REFERS_TO_COMPETITOR = "refers to competitor"
     IS_A_COMPETITOR = "is a competitor"
@@ -101,7 +111,7 @@ INGREDIENT_HELP: Mapping[Ingredient, tuple[str, str]] = {
 }
 
 
-class Column(Enum):
+class Column(_Enum):
     """Headers of the Partners sheet that partnersheet knows."""
 
     PARTNER = "Partner"
@@ -157,7 +167,7 @@ INPUT_COLUMNS: tuple[Column, ...] = tuple(c for c in Column if c not in COMPUTED
 REQUIRED_COLUMNS: tuple[Column, ...] = (Column.PARTNER, *(Column(i.value) for i in Ingredient))
 
 
-class Setting(Enum):
+class Setting(_Enum):
     """Rows of the Settings sheet."""
 
     LOWEST_SCORE = "Lowest score"
@@ -382,8 +392,10 @@ def collector_paused() -> Iterator[None]:
 
 
 _Frozen = TypeVar("_Frozen")
-#: The number of fields of each class `built` has made, once looked up.
-_FIELD_COUNTS: dict[type, int] = {}
+#: The field names, in order, of each class `built` has made; None for a class it cannot.
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 def built(cls: type[_Frozen], values: dict[str, object]) -> _Frozen:
@@ -391,17 +403,17 @@ def built(cls: type[_Frozen], values: dict[str, object]) -> _Frozen:
 
     The generated __init__ of a frozen dataclass sets each field through
     object.__setattr__, which is most of the cost of making the many small objects of a
-    large workbook; here the instance gets its fields at once. The result is the same
-    object in every respect; a class with a __post_init__, or values that are not exactly
-    its fields, are made through __init__ as usual.
+    large workbook; here the instance takes `values` as its attributes at once, so pass a
+    dict made for the purpose. The result is the same object in every respect. A class
+    with a __post_init__ or __slots__, or values that are not exactly its fields in their
+    order, are made through __init__ as usual.
     """
-    count = _FIELD_COUNTS.get(cls)
-    if count is None:
+    names = _FIELD_NAMES.get(cls, ())
+    if names == ():
         plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
-        count = _FIELD_COUNTS[cls] = len(fields(cls)) if plain else -1  # type: ignore[arg-type]
-    known: dict[str, object] = getattr(cls, "__dataclass_fields__", {})
-    if len(values) != count or values.keys() != known.keys():
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls)) if plain else None  # type: ignore[arg-type]
+    if names is None or len(values) != len(names) or tuple(values) != names:
         return cls(**values)
-    instance: _Frozen = object.__new__(cls)
-    instance.__dict__.update(values)
+    instance: _Frozen = _new_object(cls)
+    _set_attribute(instance, "__dict__", values)
     return instance
