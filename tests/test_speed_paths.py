@@ -308,6 +308,24 @@ def test_excel_round_agrees_with_decimal_rounding(value: float, digits: int) -> 
     assert outcome(excel_round) == outcome(decimal_round)
 
 
+@settings(max_examples=2000)
+@given(
+    tie=st.integers(-(10**9), 10**9).map(lambda n: n / 20),
+    nudge=st.sampled_from(["up", "down", "above", "below", "none"]),
+)
+def test_excel_round_agrees_next_to_a_tie(tie: float, nudge: str) -> None:
+    """One decimal is rounded by a quicker path away from ties: values right beside one."""
+    value = {
+        "up": math.nextafter(tie, math.inf),
+        "down": math.nextafter(tie, -math.inf),
+        "above": tie * (1 + 1e-14),
+        "below": tie * (1 - 1e-14),
+        "none": tie,
+    }[nudge]
+    result, expected = excel_round(value, 1), decimal_round(value, 1)
+    assert (result, math.copysign(1, result)) == (expected, math.copysign(1, expected))
+
+
 # --- scoring on tuples ------------------------------------------------------------------------
 
 SCORE = st.none() | st.integers(1, 5)

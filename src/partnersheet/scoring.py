@@ -37,6 +37,14 @@ class Score:
 
 def excel_round(value: float, digits: int = 1) -> float:
     """Round half away from zero, as Excel's ROUND does on the value it shows (15 digits)."""
+    if digits == 1 and 1e-4 < abs(value) < 1e12:
+        # Python's round() rounds the exact value to the nearest float of one decimal. The
+        # 15 digits shown differ from the exact value by at most 5e-15 of it, so unless
+        # the value lies within that of a tie (x.x5) both round to the same side; the
+        # margin here is far wider than that and than the error of measuring it.
+        nearest = round(value, 1)
+        if abs(abs(value - nearest) - 0.05) > 1e-12 * abs(value):
+            return nearest
     shown = format(value, ".15g")
     if 0 <= digits <= 15 and "e" not in shown and "n" not in shown:
         # The same decimal rounding done on the digits themselves: ROUND_HALF_UP looks only
@@ -123,31 +131,26 @@ def score_partners(
     labels: dict[tuple[Ingredient, ...], str] = {}
     roundings: dict[float, float] = {}
     outcomes: dict[tuple[int | None, ...], tuple[float | None, str, tuple[Ingredient, ...]]] = {}
+    tables = _Tables(weight_list, low, high, count_lowest)
     found = []
     for partner in partners:
         values = _score_values(partner)
         outcome = outcomes.get(values)
         if outcome is None:
-            total = weight_sum = 0.0
-            gains = []
-            missing = []
-            for score, weight, ingredient in zip(values, weight_list, _INGREDIENTS, strict=True):
-                if score is None:
-                    missing.append(ingredient)
-                    gains.append(weight * (high - low))
-                    if not count_lowest:
-                        continue
-                    score = low
-                else:
-                    gains.append(weight * (high - score))
-                total += weight * (score - low)
-                weight_sum += weight
+            counted = tables.counted(values)
+            if counted is None:
+                total, weight_sum, gains = _counted(values, weight_list, low, high, count_lowest)
+            else:
+                total, weight_sum, gains = counted
             raw = (
                 None
                 if weight_sum == 0
                 else min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
             )
-            unscored = tuple(missing)
+            if None in values:
+                unscored = tuple(i for i, s in zip(_INGREDIENTS, values, strict=True) if s is None)
+            else:
+                unscored = ()
             if len(unscored) == len(_INGREDIENTS):
                 status = "Not ranked: no ingredient is scored yet"
                 raw = None
@@ -160,13 +163,7 @@ def score_partners(
                 status = f"Provisional: {_cached_labels(labels, unscored)} not scored"
             else:
                 status = "OK"
-            best = max(gains)
-            focus = (
-                ()
-                if best <= 0
-                else tuple(i for i, g in zip(_INGREDIENTS, gains, strict=True) if g == best)[:2]
-            )
-            outcome = outcomes[values] = (_rounded(raw, roundings), status, focus)
+            outcome = outcomes[values] = (_rounded(raw, roundings), status, _focus(gains))
         found.append(outcome)
 
     ordered = sorted((o[0] for o in found if o[0] is not None), reverse=True)
@@ -201,6 +198,92 @@ def score_partners(
             )
         )
     return tuple(results)
+
+
+def _counted(
+    values: tuple[int | None, ...],
+    weight_list: tuple[float, ...],
+    low: int,
+    high: int,
+    count_lowest: bool,
+) -> tuple[float, float, tuple[float, ...]]:
+    """The sums of `weighted_score` and the gains of `work_on`, for one partner's scores."""
+    total = weight_sum = 0.0
+    gains = []
+    for score, weight in zip(values, weight_list, strict=True):
+        if score is None:
+            gains.append(weight * (high - low))
+            if not count_lowest:
+                continue
+            score = low
+        else:
+            gains.append(weight * (high - score))
+        total += weight * (score - low)
+        weight_sum += weight
+    return total, weight_sum, tuple(gains)
+
+
+class _Tables:
+    """`_counted` by looking up each ingredient's terms, worked out once per possible score.
+
+    A blank that is not counted adds 0.0 to both sums where `_counted` skips it: the same
+    result, since the sums start at 0.0 and so are never -0.0, and x + 0.0 is x for every
+    other x. Each sum is added up left to right, in the same order as `_counted`.
+    """
+
+    def __init__(
+        self, weight_list: tuple[float, ...], low: int, high: int, count_lowest: bool
+    ) -> None:
+        self.usable = len(weight_list) == 7 and 0 < high - low <= _TABLED_SCALE
+        self.terms: list[dict[int | None, tuple[float, float, float]]] = []
+        if not self.usable:
+            return
+        for weight in weight_list:
+            terms: dict[int | None, tuple[float, float, float]] = {
+                score: (weight * (score - low), weight, weight * (high - score))
+                for score in range(low, high + 1)
+            }
+            blank_gain = weight * (high - low)
+            terms[None] = (
+                (weight * 0, weight, blank_gain) if count_lowest else (0.0, 0.0, blank_gain)
+            )
+            self.terms.append(terms)
+
+    def counted(
+        self, values: tuple[int | None, ...]
+    ) -> tuple[float, float, tuple[float, ...]] | None:
+        """What `_counted` gives, or None for a score outside the tables."""
+        if not self.usable or len(values) != 7:
+            return None
+        t0, t1, t2, t3, t4, t5, t6 = self.terms
+        try:
+            a0, b0, g0 = t0[values[0]]
+            a1, b1, g1 = t1[values[1]]
+            a2, b2, g2 = t2[values[2]]
+            a3, b3, g3 = t3[values[3]]
+            a4, b4, g4 = t4[values[4]]
+            a5, b5, g5 = t5[values[5]]
+            a6, b6, g6 = t6[values[6]]
+        except (KeyError, TypeError):
+            return None
+        total = 0.0 + a0 + a1 + a2 + a3 + a4 + a5 + a6
+        weight_sum = 0.0 + b0 + b1 + b2 + b3 + b4 + b5 + b6
+        return total, weight_sum, (g0, g1, g2, g3, g4, g5, g6)
+
+
+#: The widest scale whose terms are tabled; a wider one is summed score by score.
+_TABLED_SCALE = 100
+
+
+def _focus(gains: tuple[float, ...]) -> tuple[Ingredient, ...]:
+    """The first two ingredients with the largest gain; none when no gain is possible."""
+    best = max(gains)
+    if best <= 0:
+        return ()
+    first = gains.index(best)
+    if gains.count(best) == 1:
+        return (_INGREDIENTS[first],)
+    return (_INGREDIENTS[first], _INGREDIENTS[gains.index(best, first + 1)])
 
 
 def _rounded(value: float | None, done: dict[float, float]) -> float | None:
