@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TypeVar
 
 from .errors import Problem, WorkbookProblems
@@ -236,6 +237,12 @@ def _always(_: object) -> bool:
 
 #: Integers up to this size survive a round trip through a float unchanged.
 _EXACT_INT = 2**53
+
+#: The widest scale whose scores are checked all at once, against the set of them.
+_PLAIN_SCORE_RANGE = 1000
+_INT_OR_NONE = frozenset((int, type(None)))
+#: The ingredients in the workbook's order.
+_SCORED = tuple(Ingredient)
 
 
 class _Row:
@@ -475,26 +482,57 @@ def _read_partners(
     contact_col, contact_at = place(Column.LAST_CONTACT)
     notes_col, notes_at = place(Column.NOTES)
     width = max(columns.values()) + 1
+    # Every row is read with at least this many blanks after it, so a short row reads blank
+    # past its end and an absent column (index -1) always reads blank.
     padding = (None,) * width
+    # The seven scores, and the other known columns, each taken from a row in one call.
+    scores_of = itemgetter(*(column - 1 for _, column, _ in score_places))
+    details_of = itemgetter(
+        agreement_at,
+        organisation_at,
+        offers_at,
+        group_at,
+        refers_at,
+        hours_at,
+        sent_at,
+        received_at,
+        fees_at,
+        contact_at,
+        notes_at,
+    )
+    # The scores a row may hold to be taken as they are: whole numbers in range, or blank.
+    # (A bool equals 0 or 1 and a float may equal a whole number, so their types are checked
+    # first.) A scale that is itself wrong, or very wide, leaves every score to `row.whole`.
+    plain_scores: frozenset[int | None] = (
+        frozenset((None, *range(fits_from, fits_to + 1)))
+        if high > low and fits_to - fits_from <= _PLAIN_SCORE_RANGE
+        else frozenset()
+    )
+    partner_at = partner_column - 1
     partners: list[Partner] = []
     first_row_of: dict[str, int] = {}
     rows = _rows_below(data, header_row)
+    all_rows = data.rows
     for row_number in rows:
-        values = data.rows[row_number]
-        if _all_blank(values, input_indexes):
+        values = all_rows[row_number]
+        cells = (*values, *padding)
+        value = cells[partner_at]
+        name = " ".join(value.split()) if type(value) is str else ""
+        # A row with a name is not blank; without one, it may still hold details.
+        if not name and _all_blank(values, input_indexes):
             continue
         row = _Row(data.title, row_number, values, problems)
-        # At least one blank at the end, where the absent columns (-1) read.
-        cells = (*values, *padding[: max(1, width - len(values))])
-        name = row.text(partner_column)
-        if not name and not isinstance(row.raw(partner_column), UncalculatedFormula):
+        if type(value) is not str:
+            name = row.text(partner_column)
+        if not name and not isinstance(value, UncalculatedFormula):
             row.problem(
                 partner_column,
                 "this row has details but no partner name; type the partner's name, "
                 "or clear the row",
             )
         else:
-            key = normalise_name(name)
+            # `name` is tidy already, so this is `normalise_name(name)`.
+            key = name.casefold()
             if key in first_row_of:
                 row.problem(
                     partner_column,
@@ -504,17 +542,33 @@ def _read_partners(
             else:
                 first_row_of[key] = row_number
 
-        # Read in the order the problems are reported in.
-        scores: dict[Ingredient, int | None] = {}
-        for ingredient, column, label in score_places:
-            value = cells[column - 1]
-            if value is None:
-                scores[ingredient] = None
-            elif type(value) is int and fits_from <= value <= fits_to:
-                scores[ingredient] = value
-            else:
-                scores[ingredient] = row.whole(column, label, score_advice, score_fits)
-        value = cells[agreement_at]
+        found = scores_of(cells)
+        if _INT_OR_NONE.issuperset(map(type, found)) and plain_scores.issuperset(found):
+            scores: dict[Ingredient, int | None] = dict(zip(_SCORED, found, strict=True))
+        else:
+            # Read in the order the problems are reported in.
+            scores = {}
+            for (ingredient, column, label), value in zip(score_places, found, strict=True):
+                if value is None:
+                    scores[ingredient] = None
+                elif type(value) is int and fits_from <= value <= fits_to:
+                    scores[ingredient] = value
+                else:
+                    scores[ingredient] = row.whole(column, label, score_advice, score_fits)
+        (
+            agreement_value,
+            organisation_value,
+            offers_value,
+            group_value,
+            refers_value,
+            hours_value,
+            sent_value,
+            received_value,
+            fees_value,
+            contact_value,
+            notes_value,
+        ) = details_of(cells)
+        value = agreement_value
         agreement = _AGREEMENTS.get(normalise_name(value)) if type(value) is str else None
         if agreement is None and value is not None:
             agreement = row.read(
@@ -523,19 +577,20 @@ def _read_partners(
                 "Agreement",
                 "choose Written, Verbal or None, or leave it blank",
             )
-        value = cells[organisation_at]
-        organisation = _text(value) if type(value) is str else row.text(organisation_col)
-        value = cells[offers_at]
-        offers = _text(value) if type(value) is str else row.text(offers_col)
-        value = cells[group_at]
-        competitor_group = _text(value) if type(value) is str else row.text(group_col)
-        value = cells[refers_at]
-        also_refers_to = () if value is None else _split_names(row.text(refers_col))
-        value = cells[hours_at]
+        value = organisation_value
+        organisation = " ".join(value.split()) if type(value) is str else row.text(organisation_col)
+        value = offers_value
+        offers = " ".join(value.split()) if type(value) is str else row.text(offers_col)
+        value = group_value
+        competitor_group = " ".join(value.split()) if type(value) is str else row.text(group_col)
+        also_refers_to = () if refers_value is None else _split_names(row.text(refers_col))
+        value = hours_value
         if value is None:
             hours_per_month = None
         elif type(value) is float and 0 <= value < math.inf:
             hours_per_month = value
+        elif type(value) is int and 0 <= value <= _EXACT_INT:
+            hours_per_month = float(value)
         else:
             hours_per_month = row.number(
                 hours_col,
@@ -543,7 +598,7 @@ def _read_partners(
                 "enter the hours a month you spend on this partner, 0 or more",
                 not_negative,
             )
-        value = cells[sent_at]
+        value = sent_value
         if value is None:
             referrals_sent = None
         elif type(value) is int and 0 <= value <= _EXACT_INT:
@@ -552,7 +607,7 @@ def _read_partners(
             referrals_sent = row.whole(
                 sent_col, "Referrals sent", "enter a whole number, 0 or more", not_negative
             )
-        value = cells[received_at]
+        value = received_value
         if value is None:
             referrals_received = None
         elif type(value) is int and 0 <= value <= _EXACT_INT:
@@ -561,11 +616,13 @@ def _read_partners(
             referrals_received = row.whole(
                 received_col, "Referrals received", "enter a whole number, 0 or more", not_negative
             )
-        value = cells[fees_at]
+        value = fees_value
         if value is None:
             fees_received = None
         elif type(value) is float and 0 <= value < math.inf:
             fees_received = value
+        elif type(value) is int and 0 <= value <= _EXACT_INT:
+            fees_received = float(value)
         else:
             fees_received = row.number(
                 fees_col,
@@ -573,15 +630,15 @@ def _read_partners(
                 "enter an amount, 0 or more, without the currency sign",
                 not_negative,
             )
-        value = cells[contact_at]
+        value = contact_value
         if value is None:
             last_contact = None
         elif type(value) is dt.datetime:
             last_contact = value.date()
         else:
             last_contact = row.date(contact_col, "Last contact", "enter a date, such as 2026-11-22")
-        value = cells[notes_at]
-        notes = _text(value) if type(value) is str else row.text(notes_col)
+        value = notes_value
+        notes = " ".join(value.split()) if type(value) is str else row.text(notes_col)
         partners.append(
             built(
                 Partner,
@@ -948,13 +1005,17 @@ def _read_history(
     date_at, partner_at, score_at, rank_at, band_at, weights_at = (c - 1 for c in columns)
     width = max(columns) + 1
     padding = (None,) * width
+    # Each review writes the same weights, and bands, on many rows: each text is tidied once.
+    tidied: dict[str, str] = {}
+    all_rows = data.rows
     for row_number in below:
-        values = data.rows[row_number]
-        if _all_blank(values, indexes):
+        values = all_rows[row_number]
+        cells = (*values, *padding)
+        value = cells[date_at]
+        # A row with a date is not blank.
+        if type(value) is not dt.datetime and _all_blank(values, indexes):
             continue
         row = _Row(data.title, row_number, values, problems)
-        cells = (*values, *padding[: max(1, width - len(values))])
-        value = cells[date_at]
         if type(value) is dt.datetime:
             reviewed_on: dt.date | None = value.date()
         else:
@@ -970,6 +1031,8 @@ def _read_history(
         value = cells[score_at]
         if type(value) is float and -math.inf < value < math.inf:
             weighted_score: float | None = value
+        elif type(value) is int and -_EXACT_INT <= value <= _EXACT_INT:
+            weighted_score = float(value)
         else:
             weighted_score = row.number(score_col, "Weighted score", advice)
         value = cells[rank_at]
@@ -978,9 +1041,15 @@ def _read_history(
         else:
             rank = row.whole(rank_col, "Rank", advice)
         value = cells[band_at]
-        band = _text(value) if type(value) is str else row.text(band_col)
+        if type(value) is str:
+            band = tidied.get(value) or tidied.setdefault(value, _text(value))
+        else:
+            band = row.text(band_col)
         value = cells[weights_at]
-        weights = _text(value) if type(value) is str else row.text(weights_col)
+        if type(value) is str:
+            weights = tidied.get(value) or tidied.setdefault(value, _text(value))
+        else:
+            weights = row.text(weights_col)
         rows.append(
             built(
                 HistoryRow,
