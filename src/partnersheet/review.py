@@ -27,6 +27,7 @@ from .model import (
     Settings,
     Verdict,
     Weights,
+    built,
     collector_paused,
     format_number,
     join_and,
@@ -239,35 +240,66 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     # Each name in the form names are compared in, worked out once.
     names = {p.name: normalise_name(p.name) for p in inputs.partners}
     changes: dict[float, float] = {}
-
-    def change(score: Score) -> float | None:
-        if score.weighted_score is None or previous_review is None:
-            return None
-        before = previous_scores.get(names[score.partner.name])
-        if before is None:
-            return None
-        difference = score.weighted_score - before
-        if not difference:  # a zero is rounded afresh: its sign matters
-            return excel_round(difference)
-        rounded = changes.get(difference)
-        if rounded is None:
-            rounded = changes[difference] = excel_round(difference)
-        return rounded
-
-    by_row = conflicts.by_row
-    results = [PartnerResult(s, by_row.get(s.partner.row, ()), change(s)) for s in scores]
-    ranked = sorted(
-        (r for r in results if r.score.rank is not None), key=lambda r: _importance(r, names)
-    )
+    conflicts_of = conflicts.by_row
+    # One pass over the partners makes each one's result, its computed cells, and its key
+    # in the order of importance (see `_importance`; the position breaks no tie, as names
+    # are unique, but keeps the sort from ever comparing results).
+    results: list[PartnerResult] = []
+    result_of_row: dict[int, PartnerResult] = {}
+    computed_of_row: dict[int, tuple[CellValue, ...]] = {}
+    importance: list[tuple[float, float, int, str, int]] = []
+    work_on_text = _WORK_ON_TEXTS
+    for score in scores:
+        partner = score.partner
+        value = score.weighted_score
+        change = None
+        if value is not None and previous_review is not None:
+            before = previous_scores.get(names[partner.name])
+            if before is not None:
+                difference = value - before
+                if not difference:  # a zero is rounded afresh: its sign matters
+                    change = excel_round(difference)
+                else:
+                    change = changes.get(difference)
+                    if change is None:
+                        change = changes[difference] = excel_round(difference)
+        items = conflicts_of.get(partner.row, ())
+        result = built(PartnerResult, {"score": score, "conflicts": items, "change": change})
+        if value is not None:
+            importance.append(
+                (
+                    -value,
+                    -(partner.fees_received or 0),
+                    -(partner.referrals_received or 0),
+                    names[partner.name],
+                    len(results),
+                )
+            )
+        results.append(result)
+        result_of_row[partner.row] = result
+        work_on = work_on_text.get(score.work_on, "")
+        if work_on == "":
+            work_on = _work_on_text(score.work_on)
+        computed_of_row[partner.row] = (
+            value,
+            score.rank,
+            _BAND_TEXTS[score.band],
+            work_on,
+            "; ".join(items) or None,
+            score.score_per_hour,
+            score.status,
+        )
+    importance.sort()
+    ranked = [results[key[-1]] for key in importance]
     unranked = [r for r in results if r.score.rank is None]
     ordered = (*ranked, *unranked)
 
     most = _most_important(ranked, weights, previous_review)
     least = _least_effective(ranked, weights)
-    conflict_items = _conflict_items(conflicts, results)
+    conflict_items = _conflict_items(conflicts, result_of_row)
     less = _less_time(ranked, most, settings, names)
-    computed = _computed_cells(inputs, results)
-    history = _history_plan(inputs, reviewed_on, ranked, weights, names)
+    computed = _computed_cells(inputs, computed_of_row)
+    history = _history_plan(inputs, reviewed_on, results, importance, weights)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
@@ -277,7 +309,7 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             tuple(c.detail for c in conflict_items) or (_NO_CONFLICTS,),
             less.sentence if less else _NO_LESS_TIME,
         ),
-        ranking=[_ranking_row(r, previous_review) for r in ranked],
+        ranking=_ranking_rows(ranked, previous_review),
         still_to_score=[
             (r.score.partner.name, r.score.status) for r in ordered if r.score.status != "OK"
         ],
@@ -433,15 +465,18 @@ def _least_effective(ranked: Sequence[PartnerResult], weights: Weights) -> Least
 
 
 def _conflict_items(
-    conflicts: Conflicts, results: Sequence[PartnerResult]
+    conflicts: Conflicts, by_row: Mapping[int, PartnerResult]
 ) -> tuple[ConflictItem, ...]:
-    by_row = {r.score.partner.row: r for r in results}
     items: list[ConflictItem] = []
+
+    def item(kind: ConflictKind, partners: tuple[str, ...], detail: str) -> ConflictItem:
+        return built(ConflictItem, {"kind": kind, "partners": partners, "detail": detail})
+
     for group in conflicts.groups:
         members = [by_row[m.row] for m in group.members]
         described = join_and([_member_text(m) for m in members])
         items.append(
-            ConflictItem(
+            item(
                 ConflictKind.COMPETING_PARTNERS,
                 tuple(m.name for m in members),
                 f"{described} compete with each other ({group.name}); {_growth(members)}",
@@ -455,7 +490,7 @@ def _conflict_items(
                 f"{leak.partner.name} refers work to {leak.name}, who is not on your "
                 "Competitors sheet: add them there if they compete with you."
             )
-        items.append(ConflictItem(ConflictKind.REFERS_TO_COMPETITOR, (leak.partner.name,), detail))
+        items.append(item(ConflictKind.REFERS_TO_COMPETITOR, (leak.partner.name,), detail))
     for found in conflicts.competitor_partners:
         if found.by_organisation:
             detail = (
@@ -466,14 +501,14 @@ def _conflict_items(
             detail = (
                 f"{found.partner.name} is on your Competitors sheet and also listed as a partner."
             )
-        items.append(ConflictItem(ConflictKind.IS_A_COMPETITOR, (found.partner.name,), detail))
+        items.append(item(ConflictKind.IS_A_COMPETITOR, (found.partner.name,), detail))
     for group in conflicts.groups:
         sent_to = [m for m in group.members if (m.referrals_sent or 0) > 0]
         if len(sent_to) >= 2:
             listed = join_and([f"{m.name} ({m.referrals_sent})" for m in sent_to])
             both = "both " if len(sent_to) == 2 else ""
             items.append(
-                ConflictItem(
+                item(
                     ConflictKind.REFERRALS_TO_COMPETING_PARTNERS,
                     tuple(m.name for m in sent_to),
                     f"You sent referrals to {both}{listed}, who compete with each other "
@@ -514,23 +549,37 @@ def _less_time(
     settings: Settings,
     names: Mapping[str, str] | None = None,
 ) -> LessTime | None:
-    candidates = [
-        r
+    """The partner, other than the most important, with the lowest score per hour.
+
+    Ties go to lower fees, then to the name; only partners given hours are candidates.
+    """
+    top = most.partner if most is not None else None
+    per_hour = [
+        score.score_per_hour
         for r in ranked
-        if (r.score.partner.hours_per_month or 0) > 0
-        and (most is None or r is not most.partner)
-        and r.score.score_per_hour is not None
+        if r is not top
+        and ((score := r.score).partner.hours_per_month or 0) > 0
+        and score.score_per_hour is not None
     ]
-    if not candidates:
+    if not per_hour:
         return None
-    chosen = min(
-        candidates,
-        key=lambda r: (
-            r.score.score_per_hour,
-            r.score.partner.fees_received or 0,
-            names[r.name] if names is not None else normalise_name(r.name),
-        ),
-    )
+    # Only the partners sharing the lowest score per hour need the rest of the key; their
+    # position among the ranked breaks no tie, as names are unique, but keeps `min` from
+    # ever comparing results.
+    lowest = min(per_hour)
+    chosen = ranked[
+        min(
+            (
+                partner.fees_received or 0,
+                names[partner.name] if names is not None else normalise_name(partner.name),
+                index,
+            )
+            for index, r in enumerate(ranked)
+            if r is not top
+            and (score := r.score).score_per_hour == lowest
+            and ((partner := score.partner).hours_per_month or 0) > 0
+        )[-1]
+    ]
     hours = chosen.score.partner.hours_per_month or 0
     value = hours * 12 * settings.chargeable_rate
     text = (
@@ -551,25 +600,40 @@ def _less_time(
 # --- what to write ---------------------------------------------------------------------
 
 
-def _ranking_row(result: PartnerResult, previous: dt.date | None) -> tuple[CellValue, ...]:
-    score = result.score
-    change: CellValue = result.change
-    if change is None and previous is not None:
-        change = "new"
-    return (
-        score.rank,
-        result.name,
-        score.weighted_score,
-        change,
-        score.band.value if score.band else None,
-        _work_on_text(score.work_on),
-        "; ".join(result.conflicts) or None,
-        score.partner.hours_per_month,
-        score.score_per_hour,
-    )
+def _ranking_rows(
+    ranked: Sequence[PartnerResult], previous: dt.date | None
+) -> list[tuple[CellValue, ...]]:
+    """The Review's ranking table, a row per ranked partner, in the order given."""
+    texts = _WORK_ON_TEXTS
+    rows: list[tuple[CellValue, ...]] = []
+    for result in ranked:
+        score = result.score
+        change: CellValue = result.change
+        if change is None and previous is not None:
+            change = "new"
+        work_on = texts.get(score.work_on, "")
+        if work_on == "":
+            work_on = _work_on_text(score.work_on)
+        rows.append(
+            (
+                score.rank,
+                score.partner.name,
+                score.weighted_score,
+                change,
+                _BAND_TEXTS[score.band],
+                work_on,
+                "; ".join(result.conflicts) or None,
+                score.partner.hours_per_month,
+                score.score_per_hour,
+            )
+        )
+    return rows
 
 
-def _computed_cells(inputs: Inputs, results: Sequence[PartnerResult]) -> ComputedCells:
+def _computed_cells(
+    inputs: Inputs, values_of_row: Mapping[int, tuple[CellValue, ...]]
+) -> ComputedCells:
+    """The computed columns, given each partner's values in the order of COMPUTED_COLUMNS."""
     layout = inputs.layout
     columns: list[tuple[int, Column]] = []
     new_headers: list[tuple[int, str]] = []
@@ -581,28 +645,14 @@ def _computed_cells(inputs: Inputs, results: Sequence[PartnerResult]) -> Compute
             next_free += 1
             new_headers.append((number, column.value))
         columns.append((number, column))
-    by_row = {r.score.partner.row: r for r in results}
     blank: tuple[CellValue, ...] = (None,) * len(columns)
-    rows = tuple(
-        (row, _computed_values(by_row[row]) if row in by_row else blank) for row in layout.rows
-    )
+    found = values_of_row.get
+    rows = tuple((row, found(row, blank)) for row in layout.rows)
     return ComputedCells(layout.title, layout.header_row, tuple(columns), tuple(new_headers), rows)
 
 
-def _computed_values(result: PartnerResult) -> tuple[CellValue, ...]:
-    """A partner's computed cells, in the order of COMPUTED_COLUMNS."""
-    score = result.score
-    values: tuple[CellValue, ...] = (
-        score.weighted_score,
-        score.rank,
-        score.band.value if score.band else None,
-        _work_on_text(score.work_on),
-        "; ".join(result.conflicts) or None,
-        score.score_per_hour,
-        score.status,
-    )
-    return values
-
+#: Each band's text in a cell, and none for no band.
+_BAND_TEXTS: dict[Band | None, str | None] = {None: None, **{b: b.value for b in Band}}
 
 #: The Work on text of each choice of ingredients seen (at most 29 of them).
 _WORK_ON_TEXTS: dict[tuple[Ingredient, ...], str | None] = {}
@@ -619,26 +669,28 @@ def _work_on_text(ingredients: tuple[Ingredient, ...]) -> str | None:
 def _history_plan(
     inputs: Inputs,
     reviewed_on: dt.date,
-    ranked: Sequence[PartnerResult],
+    results: Sequence[PartnerResult],
+    importance: Sequence[tuple[float, float, int, str, int]],
     weights: Weights,
-    names: Mapping[str, str] | None = None,
 ) -> HistoryPlan:
+    """History's rows: today's ranked partners by rank, then name.
+
+    `importance` holds each ranked partner's key from `_plan_review`: minus its weighted
+    score, ..., its name as compared, its position in `results`. Ranks follow the weighted
+    score, so ordering by score and name orders by rank and name.
+    """
     weights_text = weights.short_text()
-
-    def order(r: PartnerResult) -> tuple[int, str]:
-        name = r.score.partner.name
-        return (r.score.rank or 0, names[name] if names is not None else normalise_name(name))
-
+    by_rank = sorted((key[0], key[3], key[4]) for key in importance)
     new_rows = tuple(
         (
             reviewed_on,
-            r.name,
-            r.score.weighted_score,
-            r.score.rank,
-            r.score.band.value if r.score.band else None,
+            score.partner.name,
+            score.weighted_score,
+            score.rank,
+            _BAND_TEXTS[score.band],
             weights_text,
         )
-        for r in sorted(ranked, key=order)
+        for score in (results[key[-1]].score for key in by_rank)
     )
     layout = inputs.history_layout
     if layout is None:
