@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations, compress, count, repeat
+from operator import attrgetter
 
-from .model import Competitor, Partner, normalise_name
+from .model import Competitor, Partner, collector_paused, normalise_name
 
 
 @dataclass(frozen=True)
@@ -77,65 +80,156 @@ def _some(names: Sequence[str]) -> str:
     return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} others"
 
 
-def _some_of(first: Sequence[str], count: int) -> str:
-    """What `_some` says of `count` names, given their first ones (`NAMES_SHOWN` or all)."""
-    if count <= NAMES_SHOWN:
-        return ", ".join(first[:count])
-    return f"{', '.join(first[:NAMES_SHOWN])} and {count - NAMES_SHOWN} others"
+#: Every character but the plain space that `str.split()` breaks text at: those for which
+#: `str.isspace()` holds (checked against every code point in Python 3.11, 3.12 and 3.13).
+_OTHER_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _normalised(texts: list[str]) -> Iterator[str]:
+    """`normalise_name` of each text, checked in one go rather than split text by text.
+
+    Text read from a workbook is already trimmed with single spaces, and normalising such
+    text only folds its case, several times cheaper than splitting and joining it. A couple
+    of scans of all the texts joined (each a fast search in C) prove they are all so; when
+    any is not, every text is normalised in full.
+    """
+    # Joined by single spaces, a text's leading, trailing or doubled space shows as two
+    # spaces together, or a space at either end. A blank text would show so too, but is
+    # tidy, so blanks are left out of the check.
+    joined = " ".join(texts if all(texts) else filter(None, texts))
+    tidy = (
+        "  " not in joined
+        and not joined.startswith(" ")
+        and not joined.endswith(" ")
+        # A character wider than the text's widest is found absent at once, without a scan.
+        and not any(space in joined for space in _OTHER_SPACES)
+    )
+    return map(str.casefold if tidy else normalise_name, texts)
 
 
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     """Competing partners, leakage to competitors, and competitors among the partners."""
+    with collector_paused():  # many small objects, none of them in a cycle
+        return _find_conflicts(partners, competitors)
+
+
+def _find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     known = _competitor_index(competitors)
+    # The results are made as `model.built` makes them, given their fields at once rather
+    # than each through object.__setattr__ as a frozen dataclass's __init__ does; these
+    # classes have no __post_init__, and built's checks would cost more than they save.
+    new = object.__new__
 
-    grouped: dict[str, list[Partner]] = {}
-    for partner in partners:
-        if partner.competitor_group:
-            grouped.setdefault(normalise_name(partner.competitor_group), []).append(partner)
-    groups = tuple(
-        CompetitorGroup(members[0].competitor_group, tuple(members))
-        for members in grouped.values()
-        if len(members) > 1
-    )
+    # Every partner's row, in the order of `partners`; a partner without a conflict keeps
+    # the empty tuple, and setting the others keeps that order.
+    by_row: dict[int, tuple[str, ...]] = dict.fromkeys(map(attrgetter("row"), partners), ())
 
-    leaks = tuple(
-        Leak(partner, name, known.get(normalise_name(name)))
-        for partner in partners
+    # Competing partners: those whose Competitor group is the same, once normalised.
+    group_names = list(map(attrgetter("competitor_group"), partners))
+    keys = _normalised(list(filter(None, group_names)))
+    grouped: defaultdict[str, list[Partner]] = defaultdict(list)
+    for partner, key in zip(compress(partners, group_names), keys, strict=True):
+        grouped[key].append(partner)
+    groups = []
+    member_rows: list[int] = []
+    member_texts: list[str] = []
+    for members in grouped.values():
+        if len(members) > 1:
+            group = new(CompetitorGroup)
+            group.__dict__.update(name=members[0].competitor_group, members=tuple(members))
+            groups.append(group)
+            member_rows += map(attrgetter("row"), members)
+            member_texts += _group_texts(group)
+    if len(by_row) == len(partners):
+        # Each row is one partner's, in one group at most: its cell is that item alone so
+        # far, and all are set at once.
+        by_row.update(zip(member_rows, zip(member_texts), strict=True))
+    else:  # rows repeated: add each item after those already in the cell
+        for row, text in zip(member_rows, member_texts, strict=True):
+            by_row[row] += (text,)
+
+    # The further items of a cell, after its group's: leaks, then being a competitor. Only
+    # partners with any get a list.
+    cells: defaultdict[int, list[str]] = defaultdict(list)
+
+    referrals = [
+        (partner, name)
+        for partner in compress(partners, map(attrgetter("also_refers_to"), partners))
         for name in partner.also_refers_to
+    ]
+    # With no Competitors sheet nothing can match, so no name needs normalising.
+    matches: Iterable[Competitor | None] = (
+        map(known.get, _normalised([name for _, name in referrals])) if known else repeat(None)
     )
+    leaks = []
+    for (partner, name), match in zip(referrals, matches, strict=False):
+        leak = new(Leak)
+        leak.__dict__.update(partner=partner, name=name, competitor=match)
+        leaks.append(leak)
+        cells[partner.row].append(leak.text)
 
     competitor_partners = []
-    for partner in partners:
-        match = known.get(normalise_name(partner.name))
-        if match is not None:
-            competitor_partners.append(CompetitorPartner(partner, match, by_organisation=False))
-        elif partner.organisation and (match := known.get(normalise_name(partner.organisation))):
-            competitor_partners.append(CompetitorPartner(partner, match, by_organisation=True))
-
-    texts: dict[int, list[str]] = {p.row: [] for p in partners}
-    for group in groups:
-        # A cell names only the first few others, so only they are looked at: a large
-        # group costs its size, not its size squared.
-        head = [m.name for m in group.members[: NAMES_SHOWN + 1]]
-        others_count = len(group.members) - 1
-        beyond = None
-        for index, member in enumerate(group.members):
-            if index <= NAMES_SHOWN:
-                shown = head[:index] + head[index + 1 :]
-                text = f"Competes with {_some_of(shown, others_count)} ({group.name})"
+    if known:
+        # Only the few partners whose name or organisation is a competitor's are looked at
+        # one by one (`compress` passes over the rest without a step in Python each), in
+        # the order of `partners`.
+        names = list(map(attrgetter("name"), partners))
+        organisations = list(map(attrgetter("organisation"), partners))
+        by_name = compress(count(), map(known.__contains__, _normalised(names)))
+        by_organisation = compress(count(), map(known.__contains__, _normalised(organisations)))
+        for index in sorted({*by_name, *by_organisation}):
+            partner = partners[index]
+            match = known.get(normalise_name(names[index]))
+            if match is not None:
+                is_organisation = False
+            elif partner.organisation and (
+                match := known.get(normalise_name(organisations[index]))
+            ):
+                is_organisation = True
             else:
-                if beyond is None:
-                    beyond = f"Competes with {_some_of(head, others_count)} ({group.name})"
-                text = beyond
-            texts[member.row].append(text)
-    for leak in leaks:
-        texts[leak.partner.row].append(leak.text)
-    for found in competitor_partners:
-        texts[found.partner.row].append(found.text)
+                continue
+            found = new(CompetitorPartner)
+            found.__dict__.update(
+                partner=partner, competitor=match, by_organisation=is_organisation
+            )
+            competitor_partners.append(found)
+            cells[partner.row].append(found.text)
+
+    for row, items in cells.items():
+        by_row[row] += tuple(items)  # each row once: linear however long the cell
 
     return Conflicts(
-        groups=groups,
-        leaks=leaks,
+        groups=tuple(groups),
+        leaks=tuple(leaks),
         competitor_partners=tuple(competitor_partners),
-        by_row={row: tuple(items) for row, items in texts.items()},
+        by_row=by_row,
     )
+
+
+def _group_texts(group: CompetitorGroup) -> list[str]:
+    """The Conflicts item of each member of the group, in the order of its members.
+
+    Each names the others, as `_some` would: a cell names only the first few others, so
+    only they are looked at, and a large group costs its size, not its size squared.
+    """
+    members = group.members
+    head = [m.name for m in members[: NAMES_SHOWN + 1]]
+    others_count = len(members) - 1
+    if others_count <= NAMES_SHOWN:
+        end = f" ({group.name})"
+    else:
+        end = f" and {others_count - NAMES_SHOWN} others ({group.name})"
+    # Each of the first few names the rest of the first few (NAMES_SHOWN of them when
+    # there are more): the combinations leaving one out, which leave out the last first.
+    texts = [
+        f"Competes with {', '.join(others)}{end}" for others in combinations(head, len(head) - 1)
+    ]
+    texts.reverse()
+    if others_count > NAMES_SHOWN:
+        # Every member past the first few names the same first few.
+        beyond = f"Competes with {', '.join(head[:NAMES_SHOWN])}{end}"
+        texts.extend(repeat(beyond, others_count - NAMES_SHOWN))
+    return texts
