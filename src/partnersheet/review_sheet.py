@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from itertools import chain, compress, count, repeat
+from types import NoneType
+from typing import cast
 
-from .model import CellValue
+from .model import CellValue, collector_paused
 
 QUESTIONS = (
     "1. Which is your most important partnership, and what would make it even more effective?",
@@ -123,6 +126,156 @@ def _height(lines: int) -> float:
     return min(MAX_ROW_HEIGHT, round(lines * _LINE_POINTS + 3, 1))
 
 
+def _new_lines(
+    first_row: int,
+    kind: LineKind,
+    rows: Iterable[tuple[CellValue, ...]],
+    formats: tuple[str | None, ...],
+    heights: Iterable[float | None],
+) -> list[ReviewLine]:
+    """`ReviewLine(row, kind, cells, formats, None, height)` for many rows, made faster.
+
+    The frozen dataclass's __init__ sets each field through object.__setattr__, most of
+    the cost of a large ranking; here each instance gets its fields straight into its
+    __dict__, in field order, which makes the same object (ReviewLine has no
+    __post_init__ and no __slots__).
+    """
+    made: list[ReviewLine] = []
+    append = made.append
+    new = object.__new__
+    for row, cells, height in zip(count(first_row), rows, heights):
+        line = new(ReviewLine)
+        fields = line.__dict__
+        fields["row"] = row
+        fields["kind"] = kind
+        fields["cells"] = cells
+        fields["formats"] = formats
+        fields["merge_from"] = None
+        fields["height"] = height
+        append(line)
+    return made
+
+
+def _tallest_by_row(ranking: Sequence[tuple[CellValue, ...]], widths: Sequence[float]) -> list[int]:
+    """The lines each ranking row needs, its tallest cell's, measured cell by cell."""
+    # Text that fits on one line of its column needs no measuring: most cells do.
+    capacities = [max(1, int(w * 1.2)) for w in widths]
+    found: list[int] = []
+    for values in ranking:
+        tallest = 0
+        for v, w, capacity in zip(values, widths, capacities, strict=True):
+            if v is None:
+                continue
+            text = str(v)
+            needed = 1 if len(text) <= capacity and "\n" not in text else _lines_needed(text, w)
+            if needed > tallest:
+                tallest = needed
+        if not tallest:
+            raise ValueError("a ranking row holds no value")
+        found.append(tallest)
+    return found
+
+
+#: The longest text str() gives a float, as "-2.2250738585072014e-308": sign, 17 digits,
+#: point and exponent.
+_LONGEST_FLOAT_TEXT = 24
+
+
+def _overflowing(
+    column: tuple[CellValue, ...], types: set[type], width: float
+) -> dict[CellValue, int] | None:
+    """The lines each value of a ranking column needs, for the values needing more than one;
+    None when that cannot be told value by value, only cell by cell.
+
+    `types` are the types of the column's cells. Equal values of one of the types str,
+    int and float print alike, but for 0.0 and -0.0, and equal values of different types
+    may not (1 == 1.0 == True): those are left to the cell-by-cell loop.
+    """
+    capacity = max(1, int(width * 1.2))
+    values = types - {NoneType}
+    if values == {int}:
+        # An int's text grows with its size: the smallest and the largest bound them all.
+        ints = set(column)
+        ints.discard(None)
+        low, high = min(ints, default=0), max(ints, default=0)  # type: ignore[type-var]
+        return {} if -(10 ** (capacity - 1)) < low and high < 10**capacity else None
+    if not values <= {str, float} or (float in values and capacity < len(str(-0.0))):
+        # (0.0 and -0.0 are equal but print differently: in a column wide enough for both
+        # they are left out below, as needing one line.)
+        return None
+    if values == {float} and capacity >= _LONGEST_FLOAT_TEXT:
+        return {}
+    keys: Collection[CellValue]
+    texts: Collection[str]
+    if float in values:
+        # A float's text is made once for all the cells of its value. A zero, 0.0 or -0.0,
+        # is on one line, like None: both are left out.
+        keys = set(column)
+        keys.discard(None)
+        keys.discard(0.0)
+        texts = list(map(str, keys))
+    else:
+        # (filter drops None, and "", on one line too.)
+        texts = cast(Collection[str], list(filter(None, column)) if NoneType in types else column)
+    # Most columns fit on one line throughout: found at once, without a loop in Python.
+    if max(map(len, texts), default=0) <= capacity and "\n" not in "".join(texts):
+        return {}
+    if float not in values:
+        keys = texts = set(texts)  # each distinct text measured once
+    # Text on one line, longer than the column, needs _lines_needed's ceil(len / capacity)
+    # lines: integer division rounds up exactly so for any text that fits in memory.
+    return {
+        key: _lines_needed(text, width) if "\n" in text else -(-len(text) // capacity)
+        for key, text in zip(keys, texts, strict=True)
+        if len(text) > capacity or "\n" in text
+    }
+
+
+def _tallest_by_column(
+    ranking: Sequence[tuple[CellValue, ...]], widths: Sequence[float]
+) -> list[int] | None:
+    """`_tallest_by_row`'s answer, found a column at a time from each column's distinct
+    values, without str() of every cell; None for a ranking out of the ordinary (rows not
+    tuples of a value for each column, values other than str, int and float or ints beside
+    floats, or no column without None), left to `_tallest_by_row`."""
+    if {*map(type, ranking)} != {tuple}:
+        return None
+    try:
+        columns = list(zip(*ranking, strict=True))
+    except ValueError:  # rows of different lengths: the row-by-row loop rejects them
+        return None
+    if len(columns) != len(widths):
+        return None
+    found: list[tuple[tuple[CellValue, ...], dict[CellValue, int]]] = []
+    some_column_full = False
+    for column, width in zip(columns, widths, strict=True):
+        types = {*map(type, column)}
+        some_column_full = some_column_full or NoneType not in types
+        over = _overflowing(column, types, width)
+        if over is None:
+            return None
+        if over:
+            found.append((column, over))
+    if not some_column_full:
+        return None  # a row might hold no value: the row-by-row loop finds it
+    # Every row holds a value in the full column, so needs one line at least; only the
+    # rows with an overflowing value need more.
+    if not found:
+        return [1] * len(ranking)
+    # The column with the most overflowing values gives every row its lines at once (None,
+    # in this column, and the values not overflowing needing one); then the few cells of
+    # the others that overflow raise their rows' lines where they need more.
+    found.sort(key=lambda column_over: len(column_over[1]), reverse=True)
+    (column, over), *others = found
+    tallest = list(map(over.get, column, repeat(1)))
+    for column, over in others:
+        for i in compress(range(len(column)), map(over.__contains__, column)):
+            lines = over[column[i]]
+            if lines > tallest[i]:
+                tallest[i] = lines
+    return tallest
+
+
 def build_review_sheet(
     *,
     reviewed_on: dt.date,
@@ -132,6 +285,17 @@ def build_review_sheet(
     still_to_score: Sequence[tuple[str, str]],
 ) -> ReviewLayout:
     """Lay out the Review: the four questions, the ranking, the chart, who is still to score."""
+    with collector_paused():  # a line for each partner: many small objects, none in a cycle
+        return _lay_out(reviewed_on, previous_review, answers, ranking, still_to_score)
+
+
+def _lay_out(
+    reviewed_on: dt.date,
+    previous_review: dt.date | None,
+    answers: tuple[str, str, Sequence[str], str],
+    ranking: Sequence[tuple[CellValue, ...]],
+    still_to_score: Sequence[tuple[str, str]],
+) -> ReviewLayout:
     widths = COLUMN_WIDTHS
     full_width = sum(widths)
     lines: list[ReviewLine] = []
@@ -179,32 +343,26 @@ def build_review_sheet(
     if ranking:
         add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=_height(3))
         first = len(lines) + 1
-        # Text that fits on one line of its column needs no measuring: most cells do.
-        capacities = [max(1, int(w * 1.2)) for w in widths]
-        for values in ranking:
-            tallest = 0
-            for v, w, capacity in zip(values, widths, capacities, strict=True):
-                if v is None:
-                    continue
-                text = str(v)
-                needed = 1 if len(text) <= capacity and "\n" not in text else _lines_needed(text, w)
-                if needed > tallest:
-                    tallest = needed
-            if not tallest:
-                raise ValueError("a ranking row holds no value")
-            lines.append(
-                ReviewLine(
-                    len(lines) + 1,
-                    LineKind.TABLE_ROW,
-                    tuple(values),
-                    RANKING_FORMATS,
-                    None,
-                    _height(tallest) if tallest > 1 else None,
-                )
-            )
+        tallest = _tallest_by_column(ranking, widths)
+        # The column by column answer takes only tuples: tuple() would return them as they are.
+        rows: Iterable[tuple[CellValue, ...]] = ranking
+        if tallest is None:
+            tallest = _tallest_by_row(ranking, widths)
+            rows = map(tuple, ranking)
+        # A few distinct heights: each worked out once.
+        height_of = {t: _height(t) if t > 1 else None for t in set(tallest)}
+        heights = map(height_of.__getitem__, tallest)
+        lines += _new_lines(first, LineKind.TABLE_ROW, rows, RANKING_FORMATS, heights)
         # A ranking that would run over the first page's end starts a page of its own, when
-        # it fits on one; otherwise the pages break where they fall.
-        table = sum(_points(line) for line in lines[ranking_row - 1 :])
+        # it fits on one; otherwise the pages break where they fall. (The same points, added
+        # in the same order, as summing _points over the table's lines.)
+        points_of = {t: _LINE_POINTS if h is None else h for t, h in height_of.items()}
+        table = sum(
+            chain(
+                map(_points, lines[ranking_row - 1 : first - 1]),
+                map(points_of.__getitem__, tallest),
+            )
+        )
         if page_used + table > PAGE_POINTS and table <= PAGE_POINTS:
             page_breaks.append(ranking_row)
             page_used = table
@@ -242,9 +400,9 @@ def build_review_sheet(
     add(LineKind.HEADING, ["Partners still to score"])
     if still_to_score:
         add(LineKind.LIST_HEADER, ["", "Partner", "Status"])
-        for name, status in still_to_score:
-            # The status runs on over the empty cells to its right: no merge, no wrap.
-            add(LineKind.LIST_ROW, ["", name, status])
+        # The status runs on over the empty cells to its right: no merge, no wrap.
+        listed = [("", name, status) for name, status in still_to_score]
+        lines += _new_lines(len(lines) + 1, LineKind.LIST_ROW, listed, (), repeat(None))
     else:
         paragraph(LineKind.ANSWER, "None: every partner has all seven ingredients scored.")
     return ReviewLayout(tuple(lines), widths, chart, tuple(page_breaks))
