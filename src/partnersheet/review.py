@@ -249,6 +249,7 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     computed_of_row: dict[int, tuple[CellValue, ...]] = {}
     importance: list[tuple[float, float, int, str, int]] = []
     work_on_text = _WORK_ON_TEXTS
+    new, set_fields = object.__new__, object.__setattr__
     for score in scores:
         partner = score.partner
         value = score.weighted_score
@@ -264,7 +265,9 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
                     if change is None:
                         change = changes[difference] = excel_round(difference)
         items = conflicts_of.get(partner.row, ())
-        result = built(PartnerResult, {"score": score, "conflicts": items, "change": change})
+        # Made as `built` makes it, without its checks: the dict is PartnerResult's fields.
+        result = new(PartnerResult)
+        set_fields(result, "__dict__", {"score": score, "conflicts": items, "change": change})
         if value is not None:
             importance.append(
                 (
@@ -680,18 +683,22 @@ def _history_plan(
     score, so ordering by score and name orders by rank and name.
     """
     weights_text = weights.short_text()
-    by_rank = sorted((key[0], key[3], key[4]) for key in importance)
-    new_rows = tuple(
-        (
-            reviewed_on,
-            score.partner.name,
-            score.weighted_score,
-            score.rank,
-            _BAND_TEXTS[score.band],
-            weights_text,
+    by_rank = sorted([(key[0], key[3], key[4]) for key in importance])
+    band_texts = _BAND_TEXTS
+    today: list[tuple[CellValue, ...]] = []
+    for _, _, index in by_rank:
+        score = results[index].score
+        today.append(
+            (
+                reviewed_on,
+                score.partner.name,
+                score.weighted_score,
+                score.rank,
+                band_texts[score.band],
+                weights_text,
+            )
         )
-        for score in (results[key[-1]].score for key in by_rank)
-    )
+    new_rows = tuple(today)
     layout = inputs.history_layout
     if layout is None:
         # An empty History sheet is written into: adding another would give "History1".

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights, built
+from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,13 @@ def score_partners(
     tables = _Tables(weight_list, low, high, count_lowest)
     found = []
     for partner in partners:
-        values = _score_values(partner)
+        scores = partner.scores
+        # The scores in the workbook's order, without hashing each ingredient when the
+        # mapping is in that order already (as read from a workbook).
+        if type(scores) is dict and tuple(scores) == _INGREDIENTS:
+            values = tuple(scores.values())
+        else:
+            values = _score_values(partner)
         outcome = outcomes.get(values)
         if outcome is None:
             counted = tables.counted(values)
@@ -173,6 +179,9 @@ def score_partners(
     bands: dict[float, Band] = {}
 
     results = []
+    # Each Score is made as `built` makes it, without its checks: the dict below is
+    # exactly Score's fields, in order.
+    new, set_fields = object.__new__, object.__setattr__
     for partner, (value, status, ingredients) in zip(partners, found, strict=True):
         hours = partner.hours_per_month
         if value is None:
@@ -182,21 +191,26 @@ def score_partners(
             the_band = bands.get(value)
             if the_band is None:
                 the_band = bands[value] = band(value, settings)
-            per_hour = _rounded(value / hours, roundings) if hours else None
-        results.append(
-            built(
-                Score,
-                {
-                    "partner": partner,
-                    "weighted_score": value,
-                    "rank": rank,
-                    "band": the_band,
-                    "work_on": ingredients,
-                    "score_per_hour": per_hour,
-                    "status": status,
-                },
-            )
+            if hours:
+                per_hour = value / hours
+                per_hour = roundings.get(per_hour) or _rounded(per_hour, roundings)
+            else:
+                per_hour = None
+        score = new(Score)
+        set_fields(
+            score,
+            "__dict__",
+            {
+                "partner": partner,
+                "weighted_score": value,
+                "rank": rank,
+                "band": the_band,
+                "work_on": ingredients,
+                "score_per_hour": per_hour,
+                "status": status,
+            },
         )
+        results.append(score)
     return tuple(results)
 
 
