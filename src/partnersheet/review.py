@@ -241,16 +241,20 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     names = {p.name: normalise_name(p.name) for p in inputs.partners}
     changes: dict[float, float] = {}
     conflicts_of = conflicts.by_row
-    # One pass over the partners makes each one's result, its computed cells, and its key
-    # in the order of importance (see `_importance`; the position breaks no tie, as names
-    # are unique, but keeps the sort from ever comparing results).
+    # One pass over the partners makes each one's result, its computed cells, its row of the
+    # Review's ranking, and its keys for the order of importance (strongest first; ties by
+    # more fees, then more referrals, then name) and for question 4 (see `_less_time`). A
+    # key ends with the partner's position, which breaks no tie, as names are unique, but
+    # keeps sorting from ever comparing results.
     results: list[PartnerResult] = []
     result_of_row: dict[int, PartnerResult] = {}
     computed_of_row: dict[int, tuple[CellValue, ...]] = {}
+    ranking_of: dict[int, tuple[CellValue, ...]] = {}
     importance: list[tuple[float, float, int, str, int]] = []
-    work_on_text = _WORK_ON_TEXTS
+    spending: list[tuple[float, float, str, int]] = []
+    work_on_text, band_text = _WORK_ON_TEXTS, _BAND_TEXTS
     new, set_fields = object.__new__, object.__setattr__
-    for score in scores:
+    for position, score in enumerate(scores):
         partner = score.partner
         value = score.weighted_score
         change = None
@@ -268,29 +272,39 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         # Made as `built` makes it, without its checks: the dict is PartnerResult's fields.
         result = new(PartnerResult)
         set_fields(result, "__dict__", {"score": score, "conflicts": items, "change": change})
-        if value is not None:
-            importance.append(
-                (
-                    -value,
-                    -(partner.fees_received or 0),
-                    -(partner.referrals_received or 0),
-                    names[partner.name],
-                    len(results),
-                )
-            )
         results.append(result)
         result_of_row[partner.row] = result
         work_on = work_on_text.get(score.work_on, "")
         if work_on == "":
             work_on = _work_on_text(score.work_on)
+        conflicts_text = "; ".join(items) or None
         computed_of_row[partner.row] = (
             value,
             score.rank,
-            _BAND_TEXTS[score.band],
+            band_text[score.band],
             work_on,
-            "; ".join(items) or None,
+            conflicts_text,
             score.score_per_hour,
             score.status,
+        )
+        if value is None:
+            continue
+        name = names[partner.name]
+        fees = partner.fees_received or 0
+        importance.append((-value, -fees, -(partner.referrals_received or 0), name, position))
+        hours = partner.hours_per_month
+        if (hours or 0) > 0 and score.score_per_hour is not None:
+            spending.append((score.score_per_hour, fees, name, position))
+        ranking_of[position] = (
+            score.rank,
+            partner.name,
+            value,
+            "new" if change is None and previous_review is not None else change,
+            band_text[score.band],
+            work_on,
+            conflicts_text,
+            hours,
+            score.score_per_hour,
         )
     importance.sort()
     ranked = [results[key[-1]] for key in importance]
@@ -300,7 +314,7 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     most = _most_important(ranked, weights, previous_review)
     least = _least_effective(ranked, weights)
     conflict_items = _conflict_items(conflicts, result_of_row)
-    less = _less_time(ranked, most, settings, names)
+    less = _less_time(results, spending, most, settings)
     computed = _computed_cells(inputs, computed_of_row)
     history = _history_plan(inputs, reviewed_on, results, importance, weights)
     layout = build_review_sheet(
@@ -312,7 +326,7 @@ def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             tuple(c.detail for c in conflict_items) or (_NO_CONFLICTS,),
             less.sentence if less else _NO_LESS_TIME,
         ),
-        ranking=_ranking_rows(ranked, previous_review),
+        ranking=[ranking_of[key[-1]] for key in importance],
         still_to_score=[
             (r.score.partner.name, r.score.status) for r in ordered if r.score.status != "OK"
         ],
@@ -345,22 +359,6 @@ _NO_LESS_TIME = (
     "No answer yet: fill in Hours per month on the Partners sheet for the partners you "
     "spend time with (other than your most important one)."
 )
-
-
-def _importance(
-    result: PartnerResult, names: Mapping[str, str] | None = None
-) -> tuple[float, float, int, str]:
-    """Sort key: strongest first; ties by more fees, then more referrals, then name.
-
-    `names` holds `normalise_name` of each partner's name, when already worked out.
-    """
-    partner = result.score.partner
-    return (
-        -(result.score.weighted_score or 0),
-        -(partner.fees_received or 0),
-        -(partner.referrals_received or 0),
-        names[partner.name] if names is not None else normalise_name(partner.name),
-    )
 
 
 def _previous_review(
@@ -547,42 +545,27 @@ def _money(amount: float, currency: str) -> str:
 
 
 def _less_time(
-    ranked: Sequence[PartnerResult],
+    results: Sequence[PartnerResult],
+    spending: Sequence[tuple[float, float, str, int]],
     most: MostImportant | None,
     settings: Settings,
-    names: Mapping[str, str] | None = None,
 ) -> LessTime | None:
     """The partner, other than the most important, with the lowest score per hour.
 
-    Ties go to lower fees, then to the name; only partners given hours are candidates.
+    `spending` holds a key for each ranked partner given hours: its score per hour, its
+    fees, its name as compared, and its position in `results`. Ties on score per hour go
+    to lower fees, then to the name (the position breaks no tie, as names are unique).
     """
     top = most.partner if most is not None else None
-    per_hour = [
-        score.score_per_hour
-        for r in ranked
-        if r is not top
-        and ((score := r.score).partner.hours_per_month or 0) > 0
-        and score.score_per_hour is not None
-    ]
-    if not per_hour:
+    candidates = list(spending)
+    while candidates:
+        lowest = min(candidates)
+        chosen = results[lowest[-1]]
+        if chosen is not top:
+            break
+        candidates.remove(lowest)
+    else:
         return None
-    # Only the partners sharing the lowest score per hour need the rest of the key; their
-    # position among the ranked breaks no tie, as names are unique, but keeps `min` from
-    # ever comparing results.
-    lowest = min(per_hour)
-    chosen = ranked[
-        min(
-            (
-                partner.fees_received or 0,
-                names[partner.name] if names is not None else normalise_name(partner.name),
-                index,
-            )
-            for index, r in enumerate(ranked)
-            if r is not top
-            and (score := r.score).score_per_hour == lowest
-            and ((partner := score.partner).hours_per_month or 0) > 0
-        )[-1]
-    ]
     hours = chosen.score.partner.hours_per_month or 0
     value = hours * 12 * settings.chargeable_rate
     text = (
@@ -601,36 +584,6 @@ def _less_time(
 
 
 # --- what to write ---------------------------------------------------------------------
-
-
-def _ranking_rows(
-    ranked: Sequence[PartnerResult], previous: dt.date | None
-) -> list[tuple[CellValue, ...]]:
-    """The Review's ranking table, a row per ranked partner, in the order given."""
-    texts = _WORK_ON_TEXTS
-    rows: list[tuple[CellValue, ...]] = []
-    for result in ranked:
-        score = result.score
-        change: CellValue = result.change
-        if change is None and previous is not None:
-            change = "new"
-        work_on = texts.get(score.work_on, "")
-        if work_on == "":
-            work_on = _work_on_text(score.work_on)
-        rows.append(
-            (
-                score.rank,
-                score.partner.name,
-                score.weighted_score,
-                change,
-                _BAND_TEXTS[score.band],
-                work_on,
-                "; ".join(result.conflicts) or None,
-                score.partner.hours_per_month,
-                score.score_per_hour,
-            )
-        )
-    return rows
 
 
 def _computed_cells(
