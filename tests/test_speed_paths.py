@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import sys
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from conftest import (
     scores,
     write_rows,
 )
-from partnersheet import xlsx
+from partnersheet import model, xlsx
 from partnersheet.conflicts import NAMES_SHOWN, find_conflicts
 from partnersheet.errors import Problem, UnreadableWorkbook
 from partnersheet.inputs import (
@@ -42,6 +43,7 @@ from partnersheet.model import (
     Partner,
     Settings,
     Weights,
+    tidy_text,
 )
 from partnersheet.review_sheet import COLUMN_WIDTHS, LineKind, _lines_needed, build_review_sheet
 from partnersheet.scoring import excel_round, score_partners, weighted_score, work_on
@@ -508,3 +510,24 @@ def test_a_rejoined_reader_gives_back_every_byte() -> None:
     head = source.read(10)
     again = xlsx._Rejoined(head, source)
     assert again.read(4) + again.read(20) + again.read() == data
+
+
+# --- tidy text checked in bulk ------------------------------------------------------------
+
+
+def test_the_other_spaces_are_every_space_str_split_splits_at() -> None:
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert " " + every.replace(" ", "") == " " + model._OTHER_SPACES
+    assert all(len(f"a{space}b".split()) == 2 for space in every)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(["a", "B", "ß", " ", "\t", "\xa0", "\u3000", "\n"]))
+        | st.text(max_size=6),
+        max_size=6,
+    )
+)
+def test_all_tidy_is_tidy_text_changing_nothing(texts: list[str]) -> None:
+    assert model.all_tidy(texts) == all(tidy_text(t) == t for t in texts)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations, compress, count, repeat
 from operator import attrgetter
 
-from .model import Competitor, Partner, collector_paused, normalise_name
+from .model import Competitor, Partner, all_tidy, collector_paused, normalise_name
 
 
 @dataclass(frozen=True)
@@ -80,34 +80,9 @@ def _some(names: Sequence[str]) -> str:
     return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} others"
 
 
-#: Every character but the plain space that `str.split()` breaks text at: those for which
-#: `str.isspace()` holds (checked against every code point in Python 3.11, 3.12 and 3.13).
-_OTHER_SPACES = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-
-
 def _normalised(texts: list[str]) -> Iterator[str]:
-    """`normalise_name` of each text, checked in one go rather than split text by text.
-
-    Text read from a workbook is already trimmed with single spaces, and normalising such
-    text only folds its case, several times cheaper than splitting and joining it. A couple
-    of scans of all the texts joined (each a fast search in C) prove they are all so; when
-    any is not, every text is normalised in full.
-    """
-    # Joined by single spaces, a text's leading, trailing or doubled space shows as two
-    # spaces together, or a space at either end. A blank text would show so too, but is
-    # tidy, so blanks are left out of the check.
-    joined = " ".join(texts if all(texts) else filter(None, texts))
-    tidy = (
-        "  " not in joined
-        and not joined.startswith(" ")
-        and not joined.endswith(" ")
-        # A character wider than the text's widest is found absent at once, without a scan.
-        and not any(space in joined for space in _OTHER_SPACES)
-    )
-    return map(str.casefold if tidy else normalise_name, texts)
+    """`normalise_name` of each text: only its case folded when all the texts are tidy."""
+    return map(str.casefold if all_tidy(texts) else normalise_name, texts)
 
 
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:

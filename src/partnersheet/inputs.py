@@ -11,8 +11,9 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import TypeVar
+from itertools import islice, repeat, zip_longest
+from operator import itemgetter, le
+from typing import Any, TypeVar
 
 from .errors import Problem, WorkbookProblems
 from .model import (
@@ -34,6 +35,7 @@ from .model import (
     Setting,
     Settings,
     Weights,
+    all_tidy,
     built,
     collector_paused,
     format_number,
@@ -509,9 +511,23 @@ def _read_partners(
         else frozenset()
     )
     partner_at = partner_column - 1
+    rows = _rows_below(data, header_row)
+    layout = PartnersLayout(
+        title=data.title,
+        header_row=header_row,
+        columns=columns,
+        next_free_column=next_free,
+        rows=tuple(rows),
+    )
+    # A sheet whose every cell is of a common kind and fits is read a column at a time;
+    # any other is read row by row below, which reports each problem in its place.
+    by_column = _partners_by_column(
+        data, rows, width, partner_at, details_of, scores_of, fits_from, fits_to
+    )
+    if by_column is not None:
+        return by_column, layout
     partners: list[Partner] = []
     first_row_of: dict[str, int] = {}
-    rows = _rows_below(data, header_row)
     all_rows = data.rows
     for row_number in rows:
         values = all_rows[row_number]
@@ -660,14 +676,201 @@ def _read_partners(
                 },
             )
         )
-    layout = PartnersLayout(
-        title=data.title,
-        header_row=header_row,
-        columns=columns,
-        next_free_column=next_free,
-        rows=tuple(rows),
-    )
     return tuple(partners), layout
+
+
+#: The exact types a column may hold to be read a column at a time (a bool is not an int,
+#: and a subclass of str may read differently).
+_TEXT = frozenset((str,))
+_TEXT_OR_NONE = frozenset((str, type(None)))
+_NUMBER_OR_NONE = frozenset((int, float, type(None)))
+_DATETIME_OR_NONE = frozenset((dt.datetime, type(None)))
+
+
+def _tidy_texts(values: Sequence[Any], *, repeated: bool) -> Sequence[str | None] | None:
+    """A column of text and blanks (None), each text as `_text` leaves it; None for a column
+    holding anything else (a number or a date, which `_Row.text` converts, or a formula,
+    which it reports).
+
+    A column likely to repeat a few texts many times has each distinct text checked once.
+    """
+    if not _TEXT_OR_NONE.issuperset(map(type, values)):
+        return None
+    if all_tidy(set(values) - {None} if repeated else values):
+        return values
+    return [None if value is None else _text(value) for value in values]
+
+
+def _fit(values: Sequence[Any], kinds: frozenset[object], low: float, high: float) -> bool:
+    """Whether every value is of one of these exact types, and every one but blank (None)
+    lies from `low` to `high` (NaN does not)."""
+    if not kinds.issuperset(map(type, values)):
+        return False
+    found = set(values)
+    found.discard(None)
+    return all(map(le, repeat(low), found)) and all(map(le, found, repeat(high)))
+
+
+def _partners_by_column(
+    data: SheetData,
+    rows: list[int],
+    width: int,
+    partner_at: int,
+    details_of: itemgetter[tuple[Any, ...]],
+    scores_of: itemgetter[tuple[Any, ...]],
+    fits_from: int,
+    fits_to: int,
+) -> tuple[Partner, ...] | None:
+    """The partners of `rows`, read a column at a time; None unless every cell is common.
+
+    This gives what `_read_partners` reads row by row, for a sheet where that finds no
+    problem and no blank row, and tidies no name: each name is tidy text, not repeated; each
+    other text column holds text or blanks; each number column, numbers of its type in
+    range; the Last contact column, real dates or blanks. Each column is checked whole by
+    operations that run in C, and the partners are then made in one loop. The other
+    arguments are those of the row loop: it reads each row padded with `width` blanks;
+    `partner_at` is the index of the Partner column, and `details_of` and `scores_of` take
+    the other known cells from a padded row (here, from the list of columns, padded alike:
+    index -1 is all blank).
+    """
+    # The columns, each the cells of every row in turn; a short row reads blank past its
+    # end, as it does padded, and so does a column past every row's end. (Any: each
+    # column's types are checked below, at run time.)
+    all_rows = data.rows
+    cells = zip_longest(*map(all_rows.__getitem__, rows))
+    columns: list[tuple[Any, ...]] = list(islice(cells, width - 1))
+    blank = (None,) * len(rows)
+    columns += [blank] * (width - len(columns))
+
+    # Every row has a name, as text that needs no tidying: so no row is blank or lacks a
+    # name (a problem), and it is a problem too when a name is repeated.
+    names = columns[partner_at]
+    if not (_TEXT.issuperset(map(type, names)) and all(names) and all_tidy(names)):
+        return None
+    if len(set(map(str.casefold, names))) != len(names):
+        return None
+
+    (
+        agreement_values,
+        organisation_values,
+        offers_values,
+        group_values,
+        refers_values,
+        hours_values,
+        sent_values,
+        received_values,
+        fees_values,
+        contact_values,
+        notes_values,
+    ) = details_of(columns)
+    # Blank cells (None) stay None in these four, and read as "" when a partner is made.
+    organisations = _tidy_texts(organisation_values, repeated=False)
+    offers = _tidy_texts(offers_values, repeated=True)
+    groups = _tidy_texts(group_values, repeated=True)
+    notes = _tidy_texts(notes_values, repeated=True)
+    if organisations is None or offers is None or groups is None or notes is None:
+        return None
+
+    # Agreement and Also refers to are read once per distinct text.
+    if not _TEXT_OR_NONE.issuperset(map(type, agreement_values)):
+        return None
+    agreement_of: dict[str | None, Agreement | None] = {
+        t: None if t is None else _AGREEMENTS.get(normalise_name(t)) for t in set(agreement_values)
+    }
+    # Text naming no agreement is a problem, unless it is blank.
+    if any(a is None and t is not None and t.strip() for t, a in agreement_of.items()):
+        return None
+    agreements = map(agreement_of.__getitem__, agreement_values)
+    if not _TEXT_OR_NONE.issuperset(map(type, refers_values)):
+        return None
+    refers_of: dict[str | None, tuple[str, ...]] = {
+        t: () if t is None else _split_names(_text(t)) for t in set(refers_values)
+    }
+    also_refers_to = map(refers_of.__getitem__, refers_values)
+
+    # Hours and fees are numbers, 0 or more, read as floats; the referrals whole numbers.
+    # (The rare float above _EXACT_INT, which the row loop reads the same, is left to it.)
+    if not (
+        _fit(hours_values, _NUMBER_OR_NONE, 0, _EXACT_INT)
+        and _fit(fees_values, _NUMBER_OR_NONE, 0, _EXACT_INT)
+        and _fit(sent_values, _INT_OR_NONE, 0, _EXACT_INT)
+        and _fit(received_values, _INT_OR_NONE, 0, _EXACT_INT)
+        and _DATETIME_OR_NONE.issuperset(map(type, contact_values))
+    ):
+        return None
+    hours = [None if v is None else float(v) for v in hours_values]
+    fees = [None if v is None else float(v) for v in fees_values]
+    last_contacts = [None if v is None else v.date() for v in contact_values]
+
+    # The scores: whole numbers in range, or blank; each row's made into a dict below with
+    # a dict display, several times quicker than dict(zip(_SCORED, ...)).
+    score_columns = scores_of(columns)
+    if not all(_fit(column, _INT_OR_NONE, fits_from, fits_to) for column in score_columns):
+        return None
+    trust, friendship, opportunity, credibility, communication, goals, alignment = _SCORED
+
+    partners = [
+        built(
+            Partner,
+            {
+                "row": row_number,
+                "name": name,
+                "organisation": organisation or "",
+                "offers": offer or "",
+                "competitor_group": group or "",
+                "also_refers_to": refers,
+                "agreement": agreement,
+                "hours_per_month": hours_per_month,
+                "referrals_sent": referrals_sent,
+                "referrals_received": referrals_received,
+                "fees_received": fees_received,
+                "last_contact": last_contact,
+                "scores": {
+                    trust: t,
+                    friendship: f,
+                    opportunity: o,
+                    credibility: c,
+                    communication: r,
+                    goals: g,
+                    alignment: v,
+                },
+                "notes": note or "",
+            },
+        )
+        for (
+            row_number,
+            name,
+            organisation,
+            offer,
+            group,
+            refers,
+            agreement,
+            hours_per_month,
+            referrals_sent,
+            referrals_received,
+            fees_received,
+            last_contact,
+            (t, f, o, c, r, g, v),
+            note,
+        ) in zip(
+            rows,
+            names,
+            organisations,
+            offers,
+            groups,
+            also_refers_to,
+            agreements,
+            hours,
+            sent_values,
+            received_values,
+            fees,
+            last_contacts,
+            zip(*score_columns, strict=True),
+            notes,
+            strict=True,
+        )
+    ]
+    return tuple(partners)
 
 
 def _text(value: str) -> str:
