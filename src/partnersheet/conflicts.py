@@ -85,13 +85,9 @@ def _normalised(texts: list[str]) -> Iterator[str]:
     return map(str.casefold if all_tidy(texts) else normalise_name, texts)
 
 
+@collector_paused()  # many small objects, none of them in a cycle
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     """Competing partners, leakage to competitors, and competitors among the partners."""
-    with collector_paused():  # many small objects, none of them in a cycle
-        return _find_conflicts(partners, competitors)
-
-
-def _find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     known = _competitor_index(competitors)
     # The results are made as `model.built` makes them, given their fields at once rather
     # than each through object.__setattr__ as a frozen dataclass's __init__ does; these

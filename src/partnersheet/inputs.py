@@ -86,17 +86,13 @@ def column_letter(column: int) -> str:
     return letters
 
 
+@collector_paused()  # many small objects, none of them in a cycle
 def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Inputs:
     """Check and convert the workbook's sheets; raise `WorkbookProblems` listing every problem.
 
     `sheets` holds our sheets by the workbook's own titles (found with `find_sheet`);
     `titles` lists every sheet of the workbook, in order.
     """
-    with collector_paused():  # many small objects, none of them in a cycle
-        return _read_inputs(sheets, titles)
-
-
-def _read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Inputs:
     problems: list[Problem] = []
 
     def sheet(name: str) -> SheetData | None:

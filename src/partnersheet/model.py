@@ -400,6 +400,8 @@ def format_number(value: float) -> str:
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector, as long as the block runs (blocks nest).
 
+    As a decorator (`@collector_paused()`), it pauses the collector for each call.
+
     A workbook is millions of objects that live until the end; while it is built, read,
     reviewed or written, each full collection walks all of them again, for nothing (openpyxl
     spends about half its time so). Objects are still freed as soon as nothing refers to

@@ -226,13 +226,9 @@ def _plain(number: float) -> float | int:
     return int(number) if float(number).is_integer() else number
 
 
+@collector_paused()  # many small objects, none of them in a cycle
 def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     """Score, find conflicts, answer the four questions and lay out what to write."""
-    with collector_paused():  # many small objects, none of them in a cycle
-        return _plan_review(inputs, reviewed_on)
-
-
-def _plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     settings, weights = inputs.settings, inputs.weights
     scores = score_partners(inputs.partners, weights, settings)
     conflicts = find_conflicts(inputs.partners, inputs.competitors)
@@ -631,7 +627,7 @@ def _history_plan(
 ) -> HistoryPlan:
     """History's rows: today's ranked partners by rank, then name.
 
-    `importance` holds each ranked partner's key from `_plan_review`: minus its weighted
+    `importance` holds each ranked partner's key from `plan_review`: minus its weighted
     score, ..., its name as compared, its position in `results`. Ranks follow the weighted
     score, so ordering by score and name orders by rank and name.
     """

@@ -276,6 +276,7 @@ def _tallest_by_column(
     return tallest
 
 
+@collector_paused()  # a line for each partner: many small objects, none in a cycle
 def build_review_sheet(
     *,
     reviewed_on: dt.date,
@@ -285,17 +286,6 @@ def build_review_sheet(
     still_to_score: Sequence[tuple[str, str]],
 ) -> ReviewLayout:
     """Lay out the Review: the four questions, the ranking, the chart, who is still to score."""
-    with collector_paused():  # a line for each partner: many small objects, none in a cycle
-        return _lay_out(reviewed_on, previous_review, answers, ranking, still_to_score)
-
-
-def _lay_out(
-    reviewed_on: dt.date,
-    previous_review: dt.date | None,
-    answers: tuple[str, str, Sequence[str], str],
-    ranking: Sequence[tuple[CellValue, ...]],
-    still_to_score: Sequence[tuple[str, str]],
-) -> ReviewLayout:
     widths = COLUMN_WIDTHS
     full_width = sum(widths)
     lines: list[ReviewLine] = []
