@@ -11,6 +11,7 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -26,10 +27,11 @@ from conftest import (
     scores,
     write_rows,
 )
-from partnersheet import model, xlsx
+from partnersheet import inputs, model, xlsx
 from partnersheet.conflicts import NAMES_SHOWN, find_conflicts
 from partnersheet.errors import Problem, UnreadableWorkbook
 from partnersheet.inputs import (
+    SheetData,
     UncalculatedFormula,
     _as_date,
     _as_number,
@@ -37,6 +39,7 @@ from partnersheet.inputs import (
     _Row,
 )
 from partnersheet.model import (
+    INPUT_COLUMNS,
     Ingredient,
     IngredientWeight,
     MissingScores,
@@ -531,3 +534,76 @@ def test_the_other_spaces_are_every_space_str_split_splits_at() -> None:
 )
 def test_all_tidy_is_tidy_text_changing_nothing(texts: list[str]) -> None:
     assert model.all_tidy(texts) == all(tidy_text(t) == t for t in texts)
+
+
+# --- Partners read a column at a time ------------------------------------------------------
+
+PARTNER_HEADERS = [c.value for c in INPUT_COLUMNS]
+#: What each known column mostly holds, and now and then a value of another kind.
+ODD = st.sampled_from(CELLS)
+USUAL: dict[str, st.SearchStrategy[Any]] = {
+    "text": st.none() | st.sampled_from(["Acme", "Lumen Ltd", "Coaching", "", "  Rival  x "]),
+    "hours": st.none() | st.integers(0, 40) | st.floats(0, 40, allow_nan=False),
+    "whole": st.none() | st.integers(0, 30),
+    "agreement": st.none() | st.sampled_from(["Written", "verbal", " None ", "Handshake"]),
+    "date": st.none() | st.just(dt.datetime(2026, 3, 1)),
+    "score": st.none() | st.integers(0, 6),
+}
+KIND = {
+    "Hours per month": "hours",
+    "Fees received": "hours",
+    "Referrals sent": "whole",
+    "Referrals received": "whole",
+    "Agreement": "agreement",
+    "Last contact": "date",
+    **{i.value: "score" for i in Ingredient},
+}
+
+
+@st.composite
+def partners_sheet(draw: st.DrawFn) -> SheetData:
+    headers = draw(st.permutations(PARTNER_HEADERS))
+    rows: dict[int, tuple[Any, ...]] = {1: tuple(headers)}
+    names = st.sampled_from(["Ann", "Bob", "Cal", "Dee", "ann", "", " Eve  Ross"]) | st.none()
+    for number in range(2, 2 + draw(st.integers(0, 8))):
+        cells = []
+        for header in headers:
+            if header == "Partner":
+                usual = names | st.text(max_size=4).map(f"P{number}".__add__)
+            else:
+                usual = USUAL[KIND.get(header, "text")]
+            cells.append(draw(ODD if draw(st.integers(0, 30)) == 0 else usual))
+        rows[number] = tuple(cells[: draw(st.integers(len(cells) - 3, len(cells)))])
+    return SheetData("Partners", rows)
+
+
+@settings(max_examples=600)
+@given(data=partners_sheet(), scale=st.sampled_from([(1, 5), (0, 10), (5, 5)]))
+def test_partners_read_by_column_as_by_row(data: SheetData, scale: tuple[int, int]) -> None:
+    settings_ = Settings(lowest_score=scale[0], highest_score=scale[1])
+
+    def read() -> str:
+        problems: list[Problem] = []
+        found = inputs._read_partners(data, settings_, problems)
+        return repr((found, problems))
+
+    by_column = read()
+    with mock.patch.object(inputs, "_partners_by_column", lambda *_: None):
+        assert read() == by_column
+
+
+def test_a_plain_sheet_is_read_by_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above compares something: a sheet of common cells takes the column path."""
+    sheets, titles = xlsx.read_book(EXAMPLE)
+    data = sheets[inputs.find_sheet(titles, "Partners") or ""]
+    taken: list[bool] = []
+    column_path = inputs._partners_by_column
+
+    def watched(*arguments: Any) -> Any:
+        found = column_path(*arguments)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(inputs, "_partners_by_column", watched)
+    inputs._read_partners(data, Settings(), [])
+    assert taken == [True]
