@@ -48,7 +48,14 @@ from partnersheet.model import (
     Weights,
     tidy_text,
 )
-from partnersheet.review_sheet import COLUMN_WIDTHS, LineKind, _lines_needed, build_review_sheet
+from partnersheet.review_sheet import (
+    COLUMN_WIDTHS,
+    LineKind,
+    _lines_needed,
+    _tallest_by_column,
+    _tallest_by_row,
+    build_review_sheet,
+)
 from partnersheet.scoring import excel_round, score_partners, weighted_score, work_on
 from partnersheet.workbook import review_workbook
 
@@ -607,3 +614,47 @@ def test_a_plain_sheet_is_read_by_column(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(inputs, "_partners_by_column", watched)
     inputs._read_partners(data, Settings(), [])
     assert taken == [True]
+
+
+# --- ranking row heights a column at a time ---------------------------------------------------
+
+RANKING_CELL = (
+    st.none()
+    | st.text(alphabet=st.sampled_from(["a", "W", " ", "\n"]), max_size=120)
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0.0, -0.0, 85.7, 1e16, -2.2250738585072014e-308, "new", True])
+)
+
+
+@settings(max_examples=500)
+@given(
+    ranking=st.lists(
+        st.tuples(*[RANKING_CELL] * len(COLUMN_WIDTHS)).map(
+            lambda row: (row[0] if row[0] is not None else 1, *row[1:])
+        )
+        | st.tuples(*[RANKING_CELL] * len(COLUMN_WIDTHS)),
+        min_size=1,
+        max_size=8,
+    ),
+    widths=st.sampled_from([COLUMN_WIDTHS, (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)]),
+)
+def test_heights_by_column_are_heights_by_row(
+    ranking: list[tuple[Any, ...]], widths: tuple[float, ...]
+) -> None:
+    try:
+        by_row: object = _tallest_by_row(ranking, widths)
+    except ValueError as error:
+        by_row = error.args
+    by_column = _tallest_by_column(ranking, widths)
+    assert by_column is None or by_column == by_row
+
+
+def test_an_ordinary_ranking_is_measured_by_column() -> None:
+    ranking = [
+        (1, "Ann", 95.0, None, "Strong", "Trust", None, 4.0, 23.8),
+        (2, "B" * 30, 80.0, 1.5, "Strong", "Trust, Friendship", "x " * 80, None, None),
+        (3, "Cy Ross", 70.0, "new", "Keep", None, "short", 2.0, 35.0),
+    ]
+    assert _tallest_by_column(ranking, COLUMN_WIDTHS) == [1, 3, 1]
+    assert _tallest_by_row(ranking, COLUMN_WIDTHS) == [1, 3, 1]
