@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from .conflicts import Conflicts, find_conflicts
@@ -312,7 +313,7 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     conflict_items = _conflict_items(conflicts, result_of_row)
     less = _less_time(results, spending, most, settings)
     computed = _computed_cells(inputs, computed_of_row)
-    history = _history_plan(inputs, reviewed_on, results, importance, weights)
+    history = _history_plan(inputs, reviewed_on, ranking_of, importance, weights)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
@@ -621,33 +622,23 @@ def _work_on_text(ingredients: tuple[Ingredient, ...]) -> str | None:
 def _history_plan(
     inputs: Inputs,
     reviewed_on: dt.date,
-    results: Sequence[PartnerResult],
+    ranking_of: Mapping[int, tuple[CellValue, ...]],
     importance: Sequence[tuple[float, float, int, str, int]],
     weights: Weights,
 ) -> HistoryPlan:
     """History's rows: today's ranked partners by rank, then name.
 
     `importance` holds each ranked partner's key from `plan_review`: minus its weighted
-    score, ..., its name as compared, its position in `results`. Ranks follow the weighted
-    score, so ordering by score and name orders by rank and name.
+    score, ..., its name as compared, its position; `ranking_of` its row of the Review's
+    ranking (rank, name, weighted score, change, band, ...) by that position. Ranks follow
+    the weighted score, so ordering by score and name orders by rank and name.
     """
     weights_text = weights.short_text()
     by_rank = sorted([(key[0], key[3], key[4]) for key in importance])
-    band_texts = _BAND_TEXTS
-    today: list[tuple[CellValue, ...]] = []
-    for _, _, index in by_rank:
-        score = results[index].score
-        today.append(
-            (
-                reviewed_on,
-                score.partner.name,
-                score.weighted_score,
-                score.rank,
-                band_texts[score.band],
-                weights_text,
-            )
-        )
-    new_rows = tuple(today)
+    new_rows = tuple(
+        (reviewed_on, ranked[1], ranked[2], ranked[0], ranked[4], weights_text)
+        for ranked in map(ranking_of.__getitem__, map(itemgetter(2), by_rank))
+    )
     layout = inputs.history_layout
     if layout is None:
         # An empty History sheet is written into: adding another would give "History1".
