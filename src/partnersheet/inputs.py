@@ -567,20 +567,8 @@ def _read_partners(
                     scores[ingredient] = value
                 else:
                     scores[ingredient] = row.whole(column, label, score_advice, score_fits)
-        (
-            agreement_value,
-            organisation_value,
-            offers_value,
-            group_value,
-            refers_value,
-            hours_value,
-            sent_value,
-            received_value,
-            fees_value,
-            contact_value,
-            notes_value,
-        ) = details_of(cells)
-        value = agreement_value
+        # The other cells: the `_Row` readers take the common values directly themselves.
+        value = row.raw(agreement_col)
         agreement = _AGREEMENTS.get(normalise_name(value)) if type(value) is str else None
         if agreement is None and value is not None:
             agreement = row.read(
@@ -589,68 +577,30 @@ def _read_partners(
                 "Agreement",
                 "choose Written, Verbal or None, or leave it blank",
             )
-        value = organisation_value
-        organisation = " ".join(value.split()) if type(value) is str else row.text(organisation_col)
-        value = offers_value
-        offers = " ".join(value.split()) if type(value) is str else row.text(offers_col)
-        value = group_value
-        competitor_group = " ".join(value.split()) if type(value) is str else row.text(group_col)
-        also_refers_to = () if refers_value is None else _split_names(row.text(refers_col))
-        value = hours_value
-        if value is None:
-            hours_per_month = None
-        elif type(value) is float and 0 <= value < math.inf:
-            hours_per_month = value
-        elif type(value) is int and 0 <= value <= _EXACT_INT:
-            hours_per_month = float(value)
-        else:
-            hours_per_month = row.number(
-                hours_col,
-                "Hours per month",
-                "enter the hours a month you spend on this partner, 0 or more",
-                not_negative,
-            )
-        value = sent_value
-        if value is None:
-            referrals_sent = None
-        elif type(value) is int and 0 <= value <= _EXACT_INT:
-            referrals_sent = value
-        else:
-            referrals_sent = row.whole(
-                sent_col, "Referrals sent", "enter a whole number, 0 or more", not_negative
-            )
-        value = received_value
-        if value is None:
-            referrals_received = None
-        elif type(value) is int and 0 <= value <= _EXACT_INT:
-            referrals_received = value
-        else:
-            referrals_received = row.whole(
-                received_col, "Referrals received", "enter a whole number, 0 or more", not_negative
-            )
-        value = fees_value
-        if value is None:
-            fees_received = None
-        elif type(value) is float and 0 <= value < math.inf:
-            fees_received = value
-        elif type(value) is int and 0 <= value <= _EXACT_INT:
-            fees_received = float(value)
-        else:
-            fees_received = row.number(
-                fees_col,
-                "Fees received",
-                "enter an amount, 0 or more, without the currency sign",
-                not_negative,
-            )
-        value = contact_value
-        if value is None:
-            last_contact = None
-        elif type(value) is dt.datetime:
-            last_contact = value.date()
-        else:
-            last_contact = row.date(contact_col, "Last contact", "enter a date, such as 2026-11-22")
-        value = notes_value
-        notes = " ".join(value.split()) if type(value) is str else row.text(notes_col)
+        organisation = row.text(organisation_col)
+        offers = row.text(offers_col)
+        competitor_group = row.text(group_col)
+        also_refers_to = _split_names(row.text(refers_col))
+        hours_per_month = row.number(
+            hours_col,
+            "Hours per month",
+            "enter the hours a month you spend on this partner, 0 or more",
+            not_negative,
+        )
+        referrals_sent = row.whole(
+            sent_col, "Referrals sent", "enter a whole number, 0 or more", not_negative
+        )
+        referrals_received = row.whole(
+            received_col, "Referrals received", "enter a whole number, 0 or more", not_negative
+        )
+        fees_received = row.number(
+            fees_col,
+            "Fees received",
+            "enter an amount, 0 or more, without the currency sign",
+            not_negative,
+        )
+        last_contact = row.date(contact_col, "Last contact", "enter a date, such as 2026-11-22")
+        notes = row.text(notes_col)
         partners.append(
             built(
                 Partner,
