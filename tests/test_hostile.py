@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import olefile
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
@@ -222,8 +223,7 @@ def test_zipfile_never_returns_more_than_a_part_declares(tmp_path: Path) -> None
 
 
 def test_the_compound_files_are_real(tmp_path: Path) -> None:
-    # olefile (installed with oletools for the tests) reads the files built byte by byte.
-    olefile = pytest.importorskip("olefile")
+    # olefile (installed with oletools, in the test extra) reads the files built byte by byte.
     encrypted = compound_file(tmp_path / "locked.xlsx", ["EncryptionInfo", "EncryptedPackage"])
     old = compound_file(tmp_path / "old.xls", ["Workbook"])
     with olefile.OleFileIO(str(encrypted)) as ole:
