@@ -28,6 +28,7 @@ from .model import (
     Settings,
     Verdict,
     Weights,
+    all_tidy,
     built,
     collector_paused,
     format_number,
@@ -235,7 +236,7 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     conflicts = find_conflicts(inputs.partners, inputs.competitors)
     previous_review, previous_scores = _previous_review(inputs, reviewed_on)
     # Each name in the form names are compared in, worked out once.
-    names = {p.name: normalise_name(p.name) for p in inputs.partners}
+    names = _compared_names([p.name for p in inputs.partners])
     changes: dict[float, float] = {}
     conflicts_of = conflicts.by_row
     # One pass over the partners makes each one's result, its computed cells, its row of the
@@ -244,6 +245,9 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     # key ends with the partner's position, which breaks no tie, as names are unique, but
     # keeps sorting from ever comparing results.
     results: list[PartnerResult] = []
+    unranked: list[int] = []  # positions
+    # Each partner's line of Partners still to score, or None when its status is OK.
+    waiting_of: list[tuple[str, str] | None] = []
     result_of_row: dict[int, PartnerResult] = {}
     computed_of_row: dict[int, tuple[CellValue, ...]] = {}
     ranking_of: dict[int, tuple[CellValue, ...]] = {}
@@ -284,7 +288,9 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             score.score_per_hour,
             score.status,
         )
+        waiting_of.append(None if score.status == "OK" else (partner.name, score.status))
         if value is None:
+            unranked.append(position)
             continue
         name = names[partner.name]
         fees = partner.fees_received or 0
@@ -305,8 +311,7 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         )
     importance.sort()
     ranked = [results[key[-1]] for key in importance]
-    unranked = [r for r in results if r.score.rank is None]
-    ordered = (*ranked, *unranked)
+    ordered = (*ranked, *map(results.__getitem__, unranked))
 
     most = _most_important(ranked, weights, previous_review)
     least = _least_effective(ranked, weights)
@@ -325,7 +330,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         ),
         ranking=[ranking_of[key[-1]] for key in importance],
         still_to_score=[
-            (r.score.partner.name, r.score.status) for r in ordered if r.score.status != "OK"
+            *filter(None, map(waiting_of.__getitem__, map(itemgetter(-1), importance))),
+            *filter(None, map(waiting_of.__getitem__, unranked)),
         ],
     )
     return ReviewResult(
@@ -358,6 +364,13 @@ _NO_LESS_TIME = (
 )
 
 
+def _compared_names(names: list[str]) -> dict[str, str]:
+    """Each name and `normalise_name` of it: only its case folded when all are tidy."""
+    if all_tidy(names):
+        return dict(zip(names, map(str.casefold, names), strict=True))
+    return {name: normalise_name(name) for name in names}
+
+
 def _previous_review(
     inputs: Inputs, reviewed_on: dt.date
 ) -> tuple[dt.date | None, dict[str, float]]:
@@ -365,12 +378,13 @@ def _previous_review(
     if not earlier:
         return None, {}
     latest = max(earlier)
-    scores = {
-        normalise_name(h.partner): h.weighted_score
+    scores = [
+        (h.partner, h.weighted_score)
         for h in inputs.history
         if h.reviewed_on == latest and h.weighted_score is not None
-    }
-    return latest, scores
+    ]
+    names = _compared_names([partner for partner, _ in scores])
+    return latest, {names[partner]: score for partner, score in scores}
 
 
 # --- the four answers --------------------------------------------------------------------
@@ -384,7 +398,7 @@ def _score_text(result: PartnerResult) -> str:
     score = result.score
     if score.weighted_score is None or score.band is None:
         return "not ranked"
-    return f"{score.weighted_score:.1f}, {score.band.value}"
+    return f"{score.weighted_score:.1f}, {_BAND_TEXTS[score.band]}"
 
 
 def _change_words(change: float | None) -> str:
@@ -518,7 +532,7 @@ def _conflict_items(
 
 def _member_text(member: PartnerResult) -> str:
     trend = _change_words(member.change)
-    return f"{member.name} ({_score_text(member)}{', ' + trend if trend else ''})"
+    return f"{member.score.partner.name} ({_score_text(member)}{', ' + trend if trend else ''})"
 
 
 def _growth(members: Sequence[PartnerResult]) -> str:
