@@ -616,6 +616,130 @@ def test_a_plain_sheet_is_read_by_column(monkeypatch: pytest.MonkeyPatch) -> Non
     assert taken == [True]
 
 
+# --- History read a column at a time -------------------------------------------------------
+
+#: What each History column mostly holds: cells the column path reads, and a few it leaves
+#: to the row loop (untidy and blank texts, -0.0 and numbers at the edge of exactness).
+HISTORY_USUAL: dict[str, st.SearchStrategy[Any]] = {
+    "Reviewed on": st.sampled_from(
+        [dt.datetime(2026, 8, 14), dt.datetime(2026, 8, 14, 9, 30), dt.date(2026, 3, 1)]
+    ),
+    "Partner": st.sampled_from(["Ann", "Bob Ross", " ann ", "Cal  Dee", "Eve\tRoss"]),
+    "Weighted score": st.none()
+    | st.floats(-100, 100, allow_nan=False)
+    | st.integers(-1000, 1000)
+    | st.sampled_from([-0.0, 2**53, -(2**53), 2.0**53, 1e16]),
+    "Rank": st.none() | st.integers(-5, 5000) | st.sampled_from([2**53, -(2**53)]),
+    "Band": st.none() | st.sampled_from(["Keep", "Strong", " Keep ", "", "  ", "a\xa0b"]),
+    "Weights": st.none()
+    | st.sampled_from(["Trust 1, Friendship 0.5", "Trust  1", "", "\u3000", "Trust 2"]),
+}
+#: Cells the column path must leave to the row loop, or must read as it does: for each
+#: column, ones close to what it reads; and any cell at all.
+FORMULA = UncalculatedFormula("=A1")
+HISTORY_NEAR: dict[str, list[Any]] = {
+    "Reviewed on": [None, "", "2026-08-14", " 2026-08-14T10:00 ", 3, True, dt.time(10, 0)],
+    "Partner": [None, "", "  ", 3, True, dt.datetime(2026, 8, 14), FORMULA],
+    "Weighted score": [True, math.nan, math.inf, -math.inf, "4", " 85.5 ", "", 2**53 + 1],
+    "Rank": [True, False, 2**53 + 1, -(2**53) - 1, 2.0, 2.5, -0.0, math.nan, "3", ""],
+    "Band": [3, 2.5, True, dt.datetime(2026, 8, 14), FORMULA, " "],
+    "Weights": [3, -0.0, False, dt.date(2026, 8, 14), FORMULA, "\n"],
+}
+HISTORY_ODD = {
+    header: st.sampled_from(near) | st.sampled_from(CELLS) for header, near in HISTORY_NEAR.items()
+}
+HISTORY_BLANK_ROWS = st.sampled_from([(), (None,), (None,) * 7, ("", " ", None, None)])
+
+
+@st.composite
+def history_sheet(draw: st.DrawFn) -> SheetData:
+    optional = draw(st.lists(st.sampled_from(model.HISTORY_HEADERS[3:]), unique=True))
+    headers = draw(st.permutations([*model.HISTORY_HEADERS[:3], *optional, "Notes"]))
+    header_row = draw(st.integers(1, 3))
+    rows: dict[int, tuple[Any, ...]] = {header_row: tuple(headers)}
+    if header_row > 1:
+        rows[1] = ("Review history",)
+    # Mostly plain sheets, so that the column path is taken: no odd cell, one, or some.
+    odd_one_in = draw(st.sampled_from([0, 1, 8]))
+    count = draw(st.integers(0, 8))
+    odd_at = (draw(st.integers(0, max(count - 1, 0))), draw(st.sampled_from(headers)))
+    number = header_row
+    for index in range(count):
+        number += draw(st.integers(1, 2))
+        if draw(st.integers(0, 20)) == 0:
+            rows[number] = draw(HISTORY_BLANK_ROWS)
+            continue
+        cells = []
+        for header in headers:
+            if odd_one_in == 1:
+                odd = (index, header) == odd_at
+            else:
+                odd = odd_one_in > 0 and draw(st.integers(1, odd_one_in)) == 1
+            plain = HISTORY_USUAL.get(header, st.none() | st.just("note"))
+            cells.append(draw(HISTORY_ODD.get(header, ODD) if odd else plain))
+        short = draw(st.integers(0, 10)) == 0
+        rows[number] = tuple(cells[: draw(st.integers(0, len(cells))) if short else None])
+    return SheetData("History", rows)
+
+
+def read_history(data: SheetData) -> str:
+    problems: list[Problem] = []
+    found = inputs._read_history(data, problems)
+    return repr((found, problems))
+
+
+@settings(max_examples=1500)
+@given(data=history_sheet())
+def test_history_read_by_column_as_by_row(data: SheetData) -> None:
+    by_column = read_history(data)
+    with mock.patch.object(inputs, "_history_by_column", lambda *_: None):
+        assert read_history(data) == by_column
+
+
+def test_a_plain_history_is_read_by_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above compares something: a History of common cells takes the column path,
+    and makes each row as `built` does."""
+    sheets, titles = xlsx.read_book(EXAMPLE)
+    example = sheets[inputs.find_sheet(titles, "History") or ""]
+    # Without a Rank column; with a date, a short row and untidy text.
+    odd = SheetData(
+        "History",
+        {
+            2: ("Reviewed on", "Partner", "Weighted score", "Band"),
+            4: (dt.date(2026, 3, 1), " Ann  Lee", 70, " Keep "),
+            5: (dt.datetime(2026, 3, 1, 9, 30), "Bea", -0.0),
+        },
+    )
+    taken: list[bool] = []
+    column_path = inputs._history_by_column
+
+    def watched(*arguments: Any) -> Any:
+        found = column_path(*arguments)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(inputs, "_history_by_column", watched)
+    for data in (example, odd):
+        rows, _ = inputs._read_history(data, [])
+        assert rows
+        made = [model.built(model.HistoryRow, dict(vars(row))) for row in rows]
+        assert [vars(row) for row in made] == [vars(row) for row in rows]
+        assert all(model._FIELD_NAMES[model.HistoryRow] == tuple(vars(row)) for row in rows)
+    assert taken == [True, True]
+    assert read_history(odd) == repr(
+        (
+            (
+                (
+                    model.HistoryRow(4, dt.date(2026, 3, 1), "Ann Lee", 70.0, None, "Keep", ""),
+                    model.HistoryRow(5, dt.date(2026, 3, 1), "Bea", -0.0, None, "", ""),
+                ),
+                model.HistoryLayout("History", 2, (1, 2, 3, 0, 4, 0), 5),
+            ),
+            [],
+        )
+    )
+
+
 # --- ranking row heights a column at a time ---------------------------------------------------
 
 RANKING_CELL = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat, zip_longest
@@ -1144,16 +1145,24 @@ def _read_history(
     header_row, headers = table
     columns = tuple(headers.get(normalise_name(h), 0) for h in HISTORY_HEADERS)
     date_col, partner_col, score_col, rank_col, band_col, weights_col = (c or None for c in columns)
-    rows: list[HistoryRow] = []
     below = _rows_below(data, header_row)
     last_row = below[-1] if below else header_row
+    layout = HistoryLayout(
+        title=data.title, header_row=header_row, columns=columns, last_row=last_row
+    )
     indexes = [c - 1 for c in columns if c]
     advice = "partnersheet keeps this sheet: undo the change, or delete the row"
     # As for Partners: common cells read directly, the rest by the `_Row` readers; a
     # missing column reads the blank padded at the end (-1).
-    date_at, partner_at, score_at, rank_at, band_at, weights_at = (c - 1 for c in columns)
+    places = tuple(c - 1 for c in columns)
+    date_at, partner_at, score_at, rank_at, band_at, weights_at = places
     width = max(columns) + 1
     padding = (None,) * width
+    # A sheet of common cells only is read a column at a time, as for Partners.
+    by_column = _history_by_column(data, below, width, places)
+    if by_column is not None:
+        return by_column, layout
+    rows: list[HistoryRow] = []
     # Each review writes the same weights, and bands, on many rows: each text is tidied once.
     tidied: dict[str, str] = {}
     all_rows = data.rows
@@ -1213,7 +1222,80 @@ def _read_history(
                 },
             )
         )
-    layout = HistoryLayout(
-        title=data.title, header_row=header_row, columns=columns, last_row=last_row
-    )
     return tuple(rows), layout
+
+
+#: The exact types a Reviewed on cell may hold to be read a column at a time.
+_DATES = frozenset((dt.datetime, dt.date))
+
+
+def _history_by_column(
+    data: SheetData, rows: list[int], width: int, places: tuple[int, ...]
+) -> tuple[HistoryRow, ...] | None:
+    """The History rows of `rows`, read a column at a time; None unless every cell is common.
+
+    This gives what `_read_history` reads row by row, for a sheet where that finds no
+    problem and no blank row: each Reviewed on is a real date; each partner text, not blank;
+    each weighted score an int or a float from -2**53 to 2**53, or blank; each rank an int so,
+    or blank; each band and weights text, or blank. As in the row loop, each row is read
+    padded with `width` blanks, and `places` are the indexes of the six columns in
+    `HISTORY_HEADERS` order (-1, all blank, for a missing one).
+    """
+    # The columns, made as in `_partners_by_column`.
+    all_rows = data.rows
+    cells = zip_longest(*map(all_rows.__getitem__, rows))
+    columns: list[tuple[Any, ...]] = list(islice(cells, width - 1))
+    blank = (None,) * len(rows)
+    columns += [blank] * (width - len(columns))
+    date_values, partner_values, score_values, rank_values, band_values, weights_values = map(
+        columns.__getitem__, places
+    )
+
+    # A date in every row: so no row is blank, or lacks its date (a problem).
+    kinds = set(map(type, date_values))
+    days: Iterable[dt.date]
+    if kinds == {dt.datetime}:
+        days = map(dt.datetime.date, date_values)
+    elif _DATES.issuperset(kinds):
+        days = [v.date() if type(v) is dt.datetime else v for v in date_values]
+    else:
+        return None
+    # A partner in every row, as text that is not blank once tidied.
+    if not _TEXT.issuperset(map(type, partner_values)):
+        return None
+    partners = partner_values if all_tidy(partner_values) else list(map(_text, partner_values))
+    if not all(partners):
+        return None
+    # The numbers the row loop takes as they are (NaN and infinity are not in range).
+    if not (
+        _fit(score_values, _NUMBER_OR_NONE, -_EXACT_INT, _EXACT_INT)
+        and _fit(rank_values, _INT_OR_NONE, -_EXACT_INT, _EXACT_INT)
+    ):
+        return None
+    scores = [None if v is None else float(v) for v in score_values]
+    # Each review writes the same band and weights texts on many rows; blank reads "".
+    bands = _tidy_texts(band_values, repeated=True)
+    weights = _tidy_texts(weights_values, repeated=True)
+    if bands is None or weights is None:
+        return None
+    # Each row is made as `built` makes it (HistoryRow has no __post_init__ or __slots__):
+    # the dict, its keys the fields in order, taken as its attributes at once; here in bulk,
+    # without `built`'s checks for each row.
+    values = [
+        {
+            "row": row_number,
+            "reviewed_on": reviewed_on,
+            "partner": partner,
+            "weighted_score": score,
+            "rank": rank,
+            "band": band or "",
+            "weights": weight or "",
+        }
+        for row_number, reviewed_on, partner, score, rank, band, weight in zip(
+            rows, days, partners, scores, rank_values, bands, weights, strict=True
+        )
+    ]
+    history = list(map(object.__new__, repeat(HistoryRow, len(values))))
+    # (A deque that keeps nothing runs the map through in C.)
+    deque(map(object.__setattr__, history, repeat("__dict__"), values), maxlen=0)
+    return tuple(history)
