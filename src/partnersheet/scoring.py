@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import repeat
 
 from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights
 
@@ -122,96 +124,175 @@ def score_partners(
     """Score every partner, in the order given."""
     if not partners:
         return ()
-    # The same sums as `weighted_score` and `work_on`, in the same order, over plain tuples;
-    # partners with the same scores share the outcome, and equal numbers their rounding.
+    # The same sums as `weighted_score` and `work_on`, in the same order, over plain tuples:
+    # the first four scores and the last three are each looked up as one (see `_Tables`);
+    # equal numbers share their rounding, and each pattern of blanks its status.
     weight_list = tuple(weights.weight(i) for i in Ingredient)
     low, high = settings.lowest_score, settings.highest_score
     count_lowest = settings.missing_scores is MissingScores.COUNT_AS_LOWEST
     do_not_rank = settings.missing_scores is MissingScores.DO_NOT_RANK
-    labels: dict[tuple[Ingredient, ...], str] = {}
-    roundings: dict[float, float] = {}
-    outcomes: dict[tuple[int | None, ...], tuple[float | None, str, tuple[Ingredient, ...]]] = {}
     tables = _Tables(weight_list, low, high, count_lowest)
-    found = []
+    heads, tails = tables.heads, tables.tails
+    # Scores outside the tables are summed one by one, and partners with the same such
+    # scores share the outcome.
+    outcomes: dict[tuple[int | None, ...], tuple[float | None, str, tuple[Ingredient, ...]]] = {}
+    labels: dict[tuple[Ingredient, ...], str] = {}
+    blanks: dict[int, tuple[str | None, str]] = {0: (None, "OK")}
+    roundings: dict[float, float] = {}
+    # Each unrounded score's rounding and band. (It is never -0.0, which would share a
+    # key with 0.0 but round to -0.0: the clamp gives its own 0.0 for anything not above.)
+    placings: dict[float, tuple[float, Band]] = {}
+    spread = high - low
+    none_ranked = "Not ranked: only ingredients weighted 0 are scored"
+    # Each Score is made as `built` makes it, without its checks: the dict below is
+    # exactly Score's fields, in order; the ranks are filled in once all are scored.
+    new, set_fields = object.__new__, object.__setattr__
+    results: list[dict[str, object]] = []
+    ranked: list[dict[str, object]] = []
+    ranked_scores: list[float] = []
     for partner in partners:
         scores = partner.scores
         # The scores in the workbook's order, without hashing each ingredient when the
         # mapping is in that order already (as read from a workbook).
         if type(scores) is dict and tuple(scores) == _INGREDIENTS:
-            values = tuple(scores.values())
+            v0, v1, v2, v3, v4, v5, v6 = scores.values()
         else:
-            values = _score_values(partner)
-        outcome = outcomes.get(values)
-        if outcome is None:
-            counted = tables.counted(values)
-            if counted is None:
-                total, weight_sum, gains = _counted(values, weight_list, low, high, count_lowest)
-            else:
-                total, weight_sum, gains = counted
-            raw = (
-                None
-                if weight_sum == 0
-                else min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
-            )
-            if None in values:
-                unscored = tuple(i for i, s in zip(_INGREDIENTS, values, strict=True) if s is None)
-            else:
-                unscored = ()
-            if len(unscored) == len(_INGREDIENTS):
-                status = "Not ranked: no ingredient is scored yet"
-                raw = None
-            elif unscored and do_not_rank:
-                status = f"Not ranked: {_cached_labels(labels, unscored)} not scored"
-                raw = None
-            elif raw is None:
-                status = "Not ranked: only ingredients weighted 0 are scored"
-            elif unscored:
-                status = f"Provisional: {_cached_labels(labels, unscored)} not scored"
-            else:
-                status = "OK"
-            outcome = outcomes[values] = (_rounded(raw, roundings), status, _focus(gains))
-        found.append(outcome)
-
-    ordered = sorted((o[0] for o in found if o[0] is not None), reverse=True)
-    first_rank: dict[float, int] = {}
-    for position, ranked_score in enumerate(ordered, start=1):
-        first_rank.setdefault(ranked_score, position)
-    bands: dict[float, Band] = {}
-
-    results = []
-    # Each Score is made as `built` makes it, without its checks: the dict below is
-    # exactly Score's fields, in order.
-    new, set_fields = object.__new__, object.__setattr__
-    for partner, (value, status, ingredients) in zip(partners, found, strict=True):
-        hours = partner.hours_per_month
-        if value is None:
-            rank = the_band = per_hour = None
+            v0, v1, v2, v3, v4, v5, v6 = _score_values(partner)
+        head = heads.get((v0, v1, v2, v3)) or tables.head((v0, v1, v2, v3))
+        tail = tails.get((v4, v5, v6)) or tables.tail((v4, v5, v6))
+        if head is None or tail is None:
+            values = (v0, v1, v2, v3, v4, v5, v6)
+            outcome = outcomes.get(values)
+            if outcome is None:
+                outcome = outcomes[values] = _outcome(
+                    values, weight_list, low, high, count_lowest, do_not_rank, labels
+                )
+            raw, status, focus = outcome
         else:
-            rank = first_rank[value]
-            the_band = bands.get(value)
-            if the_band is None:
-                the_band = bands[value] = band(value, settings)
+            head_total, head_weight, head_best, head_focus, head_blanks = head
+            a4, a5, a6, b4, b5, b6, tail_best, tail_focus, tail_blanks = tail
+            blank = blanks.get(head_blanks | tail_blanks)
+            if blank is None:
+                blank = _blank_status(head_blanks | tail_blanks, do_not_rank, labels, blanks)
+            unranked, status = blank
+            if unranked is not None:
+                raw, status = None, unranked
+            else:
+                weight_sum = head_weight + b4 + b5 + b6
+                if weight_sum == 0:
+                    raw, status = None, none_ranked
+                else:
+                    raw = 100 * (head_total + a4 + a5 + a6) / (spread * weight_sum)
+                    # As min(100.0, max(0.0, raw)) gives it, without the calls inside.
+                    if not 0.0 < raw < 100.0:
+                        raw = min(100.0, max(0.0, raw))
+            # The first two ingredients with the largest gain, from those of each part.
+            if head_best > tail_best:
+                focus = head_focus
+            elif tail_best > head_best:
+                focus = tail_focus
+            elif len(head_focus) == 1:
+                focus = head_focus + tail_focus[:1]
+            else:
+                focus = head_focus
+        value: float | None
+        if raw is None:
+            value = the_band = per_hour = None
+        else:
+            placing = placings.get(raw)
+            if placing is None:
+                rounded = excel_round(raw)
+                placing = placings[raw] = (rounded, band(rounded, settings))
+            value, the_band = placing
+            hours = partner.hours_per_month
             if hours:
                 per_hour = value / hours
                 per_hour = roundings.get(per_hour) or _rounded(per_hour, roundings)
             else:
                 per_hour = None
-        score = new(Score)
-        set_fields(
-            score,
-            "__dict__",
-            {
-                "partner": partner,
-                "weighted_score": value,
-                "rank": rank,
-                "band": the_band,
-                "work_on": ingredients,
-                "score_per_hour": per_hour,
-                "status": status,
-            },
-        )
-        results.append(score)
-    return tuple(results)
+        fields: dict[str, object] = {
+            "partner": partner,
+            "weighted_score": value,
+            "rank": None,
+            "band": the_band,
+            "work_on": focus,
+            "score_per_hour": per_hour,
+            "status": status,
+        }
+        results.append(fields)
+        if value is not None:
+            ranked.append(fields)
+            ranked_scores.append(value)
+
+    # Equal scores share the rank of the first of them: one more than the count above.
+    counts = Counter(ranked_scores)
+    first_rank: dict[float, int] = {}
+    above = 1
+    for ranked_score in sorted(counts, reverse=True):
+        first_rank[ranked_score] = above
+        above += counts[ranked_score]
+    for fields, ranked_score in zip(ranked, ranked_scores, strict=True):
+        fields["rank"] = first_rank[ranked_score]
+    # Made in two sweeps without a call per Score from here (`any` runs through all the
+    # Nones that setting gives).
+    made = tuple(map(new, repeat(Score, len(results))))
+    any(map(set_fields, made, repeat("__dict__"), results))
+    return made
+
+
+def _outcome(
+    values: tuple[int | None, ...],
+    weight_list: tuple[float, ...],
+    low: int,
+    high: int,
+    count_lowest: bool,
+    do_not_rank: bool,
+    labels: dict[tuple[Ingredient, ...], str],
+) -> tuple[float | None, str, tuple[Ingredient, ...]]:
+    """The unrounded score, status and focus of one partner's scores, summed one by one."""
+    total, weight_sum, gains = _counted(values, weight_list, low, high, count_lowest)
+    raw = (
+        None if weight_sum == 0 else min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
+    )
+    if None in values:
+        unscored = tuple(i for i, s in zip(_INGREDIENTS, values, strict=True) if s is None)
+    else:
+        unscored = ()
+    if len(unscored) == len(_INGREDIENTS):
+        status = "Not ranked: no ingredient is scored yet"
+        raw = None
+    elif unscored and do_not_rank:
+        status = f"Not ranked: {_cached_labels(labels, unscored)} not scored"
+        raw = None
+    elif raw is None:
+        status = "Not ranked: only ingredients weighted 0 are scored"
+    elif unscored:
+        status = f"Provisional: {_cached_labels(labels, unscored)} not scored"
+    else:
+        status = "OK"
+    return raw, status, _focus(gains)
+
+
+def _blank_status(
+    blanks: int,
+    do_not_rank: bool,
+    labels: dict[tuple[Ingredient, ...], str],
+    done: dict[int, tuple[str | None, str]],
+) -> tuple[str | None, str]:
+    """For the scores blank where `blanks` has a bit set (bit n for ingredient n): the status
+    that leaves a partner unranked whatever the sums (None when there is none), and the
+    status of one who is ranked; remembered in `done`."""
+    unscored = tuple(i for n, i in enumerate(_INGREDIENTS) if blanks >> n & 1)
+    if not unscored:
+        status: tuple[str | None, str] = (None, "OK")
+    elif len(unscored) == len(_INGREDIENTS):
+        status = ("Not ranked: no ingredient is scored yet", "")
+    elif do_not_rank:
+        status = (f"Not ranked: {_cached_labels(labels, unscored)} not scored", "")
+    else:
+        status = (None, f"Provisional: {_cached_labels(labels, unscored)} not scored")
+    done[blanks] = status
+    return status
 
 
 def _counted(
@@ -237,20 +318,35 @@ def _counted(
     return total, weight_sum, tuple(gains)
 
 
+#: What `_Tables.head` gives: the first four scores' parts of the sums of `_counted` (added
+#: left to right from 0.0), their largest gain and the first two ingredients with it (none
+#: when it is not above 0), and the blanks among them as bits (bit n for ingredient n).
+_Head = tuple[float, float, float, tuple[Ingredient, ...], int]
+#: What `_Tables.tail` gives: the last three scores' terms of each sum, then as `_Head`.
+_Tail = tuple[float, float, float, float, float, float, float, tuple[Ingredient, ...], int]
+
+
 class _Tables:
-    """`_counted` by looking up each ingredient's terms, worked out once per possible score.
+    """`_counted` and `_focus` by looking up each ingredient's terms, worked out once per
+    possible score, and each distinct run of the first four scores and of the last three.
 
     A blank that is not counted adds 0.0 to both sums where `_counted` skips it: the same
     result, since the sums start at 0.0 and so are never -0.0, and x + 0.0 is x for every
-    other x. Each sum is added up left to right, in the same order as `_counted`.
+    other x. Each sum is added up left to right, in the same order as `_counted`: the first
+    four terms into the head's part, then the tail's three terms one by one.
+
+    The largest gain is that of the head or of the tail, and the first two ingredients
+    with it are the head's, then the tail's. (A gain that is not a number would make `max`
+    depend on the order, so such weights are not tabled.)
     """
 
     def __init__(
         self, weight_list: tuple[float, ...], low: int, high: int, count_lowest: bool
     ) -> None:
-        self.usable = len(weight_list) == 7 and 0 < high - low <= _TABLED_SCALE
         self.terms: list[dict[int | None, tuple[float, float, float]]] = []
-        if not self.usable:
+        self.heads: dict[tuple[int | None, ...], _Head] = {}
+        self.tails: dict[tuple[int | None, ...], _Tail] = {}
+        if not (len(weight_list) == 7 and 0 < high - low <= _TABLED_SCALE):
             return
         for weight in weight_list:
             terms: dict[int | None, tuple[float, float, float]] = {
@@ -261,28 +357,64 @@ class _Tables:
             terms[None] = (
                 (weight * 0, weight, blank_gain) if count_lowest else (0.0, 0.0, blank_gain)
             )
+            if any(gain != gain for _, _, gain in terms.values()):
+                self.terms = []
+                return
             self.terms.append(terms)
 
-    def counted(
-        self, values: tuple[int | None, ...]
-    ) -> tuple[float, float, tuple[float, ...]] | None:
-        """What `_counted` gives, or None for a score outside the tables."""
-        if not self.usable or len(values) != 7:
+    def head(self, scores: tuple[int | None, ...]) -> _Head | None:
+        """The head of these first four scores, or None for a score outside the tables."""
+        if not self.terms:
             return None
-        t0, t1, t2, t3, t4, t5, t6 = self.terms
+        t0, t1, t2, t3 = self.terms[:4]
         try:
-            a0, b0, g0 = t0[values[0]]
-            a1, b1, g1 = t1[values[1]]
-            a2, b2, g2 = t2[values[2]]
-            a3, b3, g3 = t3[values[3]]
-            a4, b4, g4 = t4[values[4]]
-            a5, b5, g5 = t5[values[5]]
-            a6, b6, g6 = t6[values[6]]
-        except (KeyError, TypeError):
+            s0, s1, s2, s3 = scores
+            a0, b0, g0 = t0[s0]
+            a1, b1, g1 = t1[s1]
+            a2, b2, g2 = t2[s2]
+            a3, b3, g3 = t3[s3]
+        except (KeyError, TypeError, ValueError):
             return None
-        total = 0.0 + a0 + a1 + a2 + a3 + a4 + a5 + a6
-        weight_sum = 0.0 + b0 + b1 + b2 + b3 + b4 + b5 + b6
-        return total, weight_sum, (g0, g1, g2, g3, g4, g5, g6)
+        best, focus = _leaders((g0, g1, g2, g3), 0)
+        blanks = _blank_bits(scores, 0)
+        head = self.heads[scores] = (
+            0.0 + a0 + a1 + a2 + a3,
+            0.0 + b0 + b1 + b2 + b3,
+            best,
+            focus,
+            blanks,
+        )
+        return head
+
+    def tail(self, scores: tuple[int | None, ...]) -> _Tail | None:
+        """The tail of these last three scores, or None for a score outside the tables."""
+        if not self.terms:
+            return None
+        t4, t5, t6 = self.terms[4:]
+        try:
+            s4, s5, s6 = scores
+            a4, b4, g4 = t4[s4]
+            a5, b5, g5 = t5[s5]
+            a6, b6, g6 = t6[s6]
+        except (KeyError, TypeError, ValueError):
+            return None
+        best, focus = _leaders((g4, g5, g6), 4)
+        tail = self.tails[scores] = (a4, a5, a6, b4, b5, b6, best, focus, _blank_bits(scores, 4))
+        return tail
+
+
+def _leaders(gains: tuple[float, ...], first: int) -> tuple[float, tuple[Ingredient, ...]]:
+    """The largest of these gains (of the ingredients from number `first` on), and the first
+    two ingredients with it; none when it is not above 0."""
+    best = max(gains)
+    if best <= 0:
+        return best, ()
+    return best, tuple(_INGREDIENTS[first + n] for n, g in enumerate(gains) if g == best)[:2]
+
+
+def _blank_bits(scores: tuple[int | None, ...], first: int) -> int:
+    """Bit n set for each blank ingredient n, of those from number `first` on."""
+    return sum(1 << (first + n) for n, score in enumerate(scores) if score is None)
 
 
 #: The widest scale whose terms are tabled; a wider one is summed score by score.
