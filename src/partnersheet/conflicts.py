@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, compress, count, repeat
 from operator import attrgetter
 
-from .model import Competitor, Partner, all_tidy, collector_paused, normalise_name
+from .model import Competitor, Partner, collector_paused, normalise_name, normalised_names
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,6 @@ def _some(names: Sequence[str]) -> str:
     return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} others"
 
 
-def _normalised(texts: list[str]) -> Iterator[str]:
-    """`normalise_name` of each text: only its case folded when all the texts are tidy."""
-    return map(str.casefold if all_tidy(texts) else normalise_name, texts)
-
-
 @collector_paused()  # many small objects, none of them in a cycle
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     """Competing partners, leakage to competitors, and competitors among the partners."""
@@ -100,7 +95,7 @@ def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor
 
     # Competing partners: those whose Competitor group is the same, once normalised.
     group_names = list(map(attrgetter("competitor_group"), partners))
-    keys = _normalised(list(filter(None, group_names)))
+    keys = normalised_names(list(filter(None, group_names)))
     grouped: defaultdict[str, list[Partner]] = defaultdict(list)
     for partner, key in zip(compress(partners, group_names), keys, strict=True):
         grouped[key].append(partner)
@@ -133,7 +128,7 @@ def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor
     ]
     # With no Competitors sheet nothing can match, so no name needs normalising.
     matches: Iterable[Competitor | None] = (
-        map(known.get, _normalised([name for _, name in referrals])) if known else repeat(None)
+        map(known.get, normalised_names([name for _, name in referrals])) if known else repeat(None)
     )
     leaks = []
     for (partner, name), match in zip(referrals, matches, strict=False):
@@ -149,8 +144,10 @@ def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor
         # the order of `partners`.
         names = list(map(attrgetter("name"), partners))
         organisations = list(map(attrgetter("organisation"), partners))
-        by_name = compress(count(), map(known.__contains__, _normalised(names)))
-        by_organisation = compress(count(), map(known.__contains__, _normalised(organisations)))
+        by_name = compress(count(), map(known.__contains__, normalised_names(names)))
+        by_organisation = compress(
+            count(), map(known.__contains__, normalised_names(organisations))
+        )
         for index in sorted({*by_name, *by_organisation}):
             partner = partners[index]
             match = known.get(normalise_name(names[index]))

@@ -382,6 +382,11 @@ def all_tidy(texts: Iterable[str]) -> bool:
     )
 
 
+def normalised_names(texts: list[str]) -> Iterator[str]:
+    """`normalise_name` of each text, in turn: only its case folded when all are tidy."""
+    return map(str.casefold if all_tidy(texts) else normalise_name, texts)
+
+
 def join_and(items: Sequence[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
     if len(items) <= 1:
