@@ -188,7 +188,7 @@ def test_most_important_names_work_on_and_its_action() -> None:
     result = review([row("Ann", (5, 5, 5, 5, 3, 5, 5)), row("Bea", S25)], weights=weights)
     most = result.most_important
     assert most is not None
-    assert [i.value for i in most.partner.score.work_on] == ["Regular communication"]
+    assert [i.value for i in most.partner.work_on] == ["Regular communication"]
     assert "Regular communication" in most.sentence
     assert "Put a monthly call in both diaries." in most.sentence
     assert "Follow up every referral together." not in most.sentence
@@ -198,7 +198,7 @@ def test_most_important_names_work_on_and_its_action() -> None:
 def test_most_important_with_nothing_to_work_on() -> None:
     result = review([row("Ann", S100)])
     assert result.most_important is not None
-    assert result.most_important.partner.score.work_on == ()
+    assert result.most_important.partner.work_on == ()
     assert result.to_json()["most_important"]["work_on"] == []
 
 
@@ -866,7 +866,7 @@ def test_do_not_rank_lists_the_partner_with_what_is_missing() -> None:
     )
     assert [p.name for p in result.ranked] == ["Ann"]
     (bea,) = result.still_to_score
-    assert bea.score.status == "Not ranked: Friendship not scored"
+    assert bea.status == "Not ranked: Friendship not scored"
 
 
 def test_the_review_lists_twenty_conflicts_and_counts_the_rest() -> None:

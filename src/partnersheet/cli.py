@@ -199,7 +199,7 @@ def _summary(path: Path, result: ReviewResult) -> str:
         lines.append("Most important:  none yet: no partner is ranked.")
         lines.append("Least effective: none yet: no partner is ranked.")
     else:
-        work_on = ", ".join(i.label for i in most.partner.score.work_on) or "nothing"
+        work_on = ", ".join(i.label for i in most.partner.work_on) or "nothing"
         lines.append(
             f"Most important:  {most.partner.name} ({most.partner.weighted_score:.1f}); "
             f"work on {work_on}."

@@ -8,9 +8,11 @@ anything of its own.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_not, itemgetter, ne, not_, setitem
 from typing import Any
 
 from .conflicts import Conflicts, find_conflicts
@@ -28,22 +30,20 @@ from .model import (
     Settings,
     Verdict,
     Weights,
-    all_tidy,
     built,
     collector_paused,
     format_number,
     join_and,
-    normalise_name,
+    normalised_names,
 )
 from .review_sheet import ReviewLayout, build_review_sheet
-from .scoring import Score, excel_round, score_partners
+from .scoring import Score, excel_round, score_fields
 
 
 @dataclass(frozen=True)
-class PartnerResult:
-    """One partner after the review: its score and what it means."""
+class PartnerResult(Score):
+    """One partner after the review: its score, and what the review adds to it."""
 
-    score: Score
     #: The Conflicts cell's items.
     conflicts: tuple[str, ...]
     #: Weighted score now minus at the previous review; None when there is nothing to compare.
@@ -51,11 +51,7 @@ class PartnerResult:
 
     @property
     def name(self) -> str:
-        return self.score.partner.name
-
-    @property
-    def weighted_score(self) -> float | None:
-        return self.score.weighted_score
+        return self.partner.name
 
 
 @dataclass(frozen=True)
@@ -150,11 +146,11 @@ class ReviewResult:
 
     @property
     def ranked(self) -> tuple[PartnerResult, ...]:
-        return tuple(p for p in self.partners if p.score.ranked)
+        return tuple(p for p in self.partners if p.ranked)
 
     @property
     def still_to_score(self) -> tuple[PartnerResult, ...]:
-        return tuple(p for p in self.partners if p.score.provisional)
+        return tuple(p for p in self.partners if p.provisional)
 
     @property
     def status_text(self) -> str:
@@ -171,17 +167,16 @@ class ReviewResult:
         """The document `partnersheet review --json` prints."""
 
         def partner(p: PartnerResult) -> dict[str, Any]:
-            s = p.score
             return {
                 "partner": p.name,
-                "row": s.partner.row,
-                "weighted_score": s.weighted_score,
-                "rank": s.rank,
-                "band": s.band.value if s.band else None,
-                "work_on": [i.label for i in s.work_on],
+                "row": p.partner.row,
+                "weighted_score": p.weighted_score,
+                "rank": p.rank,
+                "band": p.band.value if p.band else None,
+                "work_on": [i.label for i in p.work_on],
                 "conflicts": list(p.conflicts),
-                "score_per_hour": s.score_per_hour,
-                "status": s.status,
+                "score_per_hour": p.score_per_hour,
+                "status": p.status,
                 "change": p.change,
             }
 
@@ -195,7 +190,7 @@ class ReviewResult:
             else {
                 "partner": most.partner.name,
                 "weighted_score": most.partner.weighted_score,
-                "work_on": [i.label for i in most.partner.score.work_on],
+                "work_on": [i.label for i in most.partner.work_on],
                 "answer": most.sentence,
             },
             "least_effective": None
@@ -204,7 +199,7 @@ class ReviewResult:
                 "partner": least.partner.name,
                 "weighted_score": least.partner.weighted_score,
                 "verdict": least.verdict.value,
-                "work_on": [i.label for i in least.partner.score.work_on],
+                "work_on": [i.label for i in least.partner.work_on],
                 "answer": least.sentence,
             },
             "conflicts": [
@@ -217,7 +212,7 @@ class ReviewResult:
                 "partner": less.partner.name,
                 "hours_per_month": _plain(less.hours_per_month),
                 "value_per_year": _plain(less.value_per_year),
-                "score_per_hour": less.partner.score.score_per_hour,
+                "score_per_hour": less.partner.score_per_hour,
                 "answer": less.sentence,
             },
         }
@@ -232,93 +227,111 @@ def _plain(number: float) -> float | int:
 def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     """Score, find conflicts, answer the four questions and lay out what to write."""
     settings, weights = inputs.settings, inputs.weights
-    scores = score_partners(inputs.partners, weights, settings)
-    conflicts = find_conflicts(inputs.partners, inputs.competitors)
+    partners = inputs.partners
+    found = score_fields(partners, weights, settings)
+    conflicts = find_conflicts(partners, inputs.competitors)
     previous_review, previous_scores = _previous_review(inputs, reviewed_on)
-    # Each name in the form names are compared in, worked out once.
-    names = _compared_names([p.name for p in inputs.partners])
-    changes: dict[float, float] = {}
-    conflicts_of = conflicts.by_row
-    # One pass over the partners makes each one's result, its computed cells, its row of the
-    # Review's ranking, and its keys for the order of importance (strongest first; ties by
-    # more fees, then more referrals, then name) and for question 4 (see `_less_time`). A
-    # key ends with the partner's position, which breaks no tie, as names are unique, but
-    # keeps sorting from ever comparing results.
-    results: list[PartnerResult] = []
-    unranked: list[int] = []  # positions
-    # Each partner's line of Partners still to score, or None when its status is OK.
-    waiting_of: list[tuple[str, str] | None] = []
-    result_of_row: dict[int, PartnerResult] = {}
-    computed_of_row: dict[int, tuple[CellValue, ...]] = {}
-    ranking_of: dict[int, tuple[CellValue, ...]] = {}
-    importance: list[tuple[float, float, int, str, int]] = []
-    spending: list[tuple[float, float, str, int]] = []
-    work_on_text, band_text = _WORK_ON_TEXTS, _BAND_TEXTS
-    new, set_fields = object.__new__, object.__setattr__
-    for position, score in enumerate(scores):
-        partner = score.partner
-        value = score.weighted_score
-        change = None
-        if value is not None and previous_review is not None:
-            before = previous_scores.get(names[partner.name])
-            if before is not None:
-                difference = value - before
-                if not difference:  # a zero is rounded afresh: its sign matters
-                    change = excel_round(difference)
-                else:
-                    change = changes.get(difference)
-                    if change is None:
-                        change = changes[difference] = excel_round(difference)
-        items = conflicts_of.get(partner.row, ())
-        # Made as `built` makes it, without its checks: the dict is PartnerResult's fields.
-        result = new(PartnerResult)
-        set_fields(result, "__dict__", {"score": score, "conflicts": items, "change": change})
-        results.append(result)
-        result_of_row[partner.row] = result
-        work_on = work_on_text.get(score.work_on, "")
-        if work_on == "":
-            work_on = _work_on_text(score.work_on)
-        conflicts_text = "; ".join(items) or None
-        computed_of_row[partner.row] = (
-            value,
-            score.rank,
-            band_text[score.band],
-            work_on,
-            conflicts_text,
-            score.score_per_hour,
-            score.status,
-        )
-        waiting_of.append(None if score.status == "OK" else (partner.name, score.status))
-        if value is None:
-            unranked.append(position)
-            continue
-        name = names[partner.name]
-        fees = partner.fees_received or 0
-        importance.append((-value, -fees, -(partner.referrals_received or 0), name, position))
-        hours = partner.hours_per_month
-        if (hours or 0) > 0 and score.score_per_hour is not None:
-            spending.append((score.score_per_hour, fees, name, position))
-        ranking_of[position] = (
-            score.rank,
-            partner.name,
-            value,
-            "new" if change is None and previous_review is not None else change,
-            band_text[score.band],
-            work_on,
-            conflicts_text,
-            hours,
-            score.score_per_hour,
-        )
-    importance.sort()
-    ranked = [results[key[-1]] for key in importance]
+
+    # The review works a column at a time: each a list in the order of `partners`, most
+    # taken out by operations that run in C, so a large sheet costs little per partner.
+    count_ = len(found)
+    positions = range(count_)
+    names = list(map(attrgetter("name"), partners))
+    rows = list(map(attrgetter("row"), partners))
+    hours = list(map(attrgetter("hours_per_month"), partners))
+    # Each name in the form names are compared in.
+    compared = list(normalised_names(names))
+    values = list(map(itemgetter("weighted_score"), found))
+    ranks = list(map(itemgetter("rank"), found))
+    per_hour = list(map(itemgetter("score_per_hour"), found))
+    statuses = list(map(itemgetter("status"), found))
+    bands = list(map(_BAND_TEXTS.__getitem__, map(itemgetter("band"), found)))
+    work_ons = list(map(itemgetter("work_on"), found))
+    for ingredients in set(work_ons) - _WORK_ON_TEXTS.keys():
+        _work_on_text(ingredients)
+    work_on_texts = list(map(_WORK_ON_TEXTS.__getitem__, work_ons))
+    items = list(map(conflicts.by_row.get, rows, repeat(())))
+    conflict_texts = ["; ".join(cell) or None for cell in items]
+    changes = _changes(values, compared, previous_scores)
+
+    # Each result is its Score's fields and the review's, made as `built` makes it
+    # without its checks: the keys added are PartnerResult's own fields, in order.
+    deque(map(setitem, found, repeat("conflicts"), items), maxlen=0)
+    deque(map(setitem, found, repeat("change"), changes), maxlen=0)
+    results: list[PartnerResult] = list(map(object.__new__, repeat(PartnerResult, count_)))
+    deque(map(object.__setattr__, results, repeat("__dict__"), found), maxlen=0)
+
+    # The order of importance: strongest first; ties by more fees, then more referrals,
+    # then name (as compared). Each sort is stable, so sorting by each key in turn, the
+    # last first, gives the order of sorting by all of them at once.
+    is_ranked = list(map(is_not, values, repeat(None)))
+    by_name = sorted(compress(positions, is_ranked), key=compared.__getitem__)
+    fees = [fee or 0 for fee in map(attrgetter("fees_received"), partners)]
+    received = [sent or 0 for sent in map(attrgetter("referrals_received"), partners)]
+    importance = sorted(by_name, key=received.__getitem__, reverse=True)
+    importance.sort(key=fees.__getitem__, reverse=True)
+    importance.sort(key=values.__getitem__, reverse=True)
+    unranked = list(compress(positions, map(not_, is_ranked)))
+    ranked = list(map(results.__getitem__, importance))
     ordered = (*ranked, *map(results.__getitem__, unranked))
+    # Question 4's candidates: ranked partners given hours (see `_less_time`).
+    spending = [
+        (per_hour[i], fees[i], compared[i], i)
+        for i in importance
+        if (hours[i] or 0) > 0 and per_hour[i] is not None
+    ]
+
+    def column(values: list[Any], order: list[int]) -> Iterator[Any]:
+        return map(values.__getitem__, order)
+
+    shown_changes = (
+        changes if previous_review is None else ["new" if c is None else c for c in changes]
+    )
+    ranking = list(
+        zip(
+            column(ranks, importance),
+            column(names, importance),
+            column(values, importance),
+            column(shown_changes, importance),
+            column(bands, importance),
+            column(work_on_texts, importance),
+            column(conflict_texts, importance),
+            column(hours, importance),
+            column(per_hour, importance),
+            strict=True,
+        )
+    )
+    # History's rows: by rank, then name; ranks follow the weighted score.
+    by_rank = sorted(by_name, key=values.__getitem__, reverse=True)
+    history_rows = tuple(
+        zip(
+            repeat(reviewed_on),
+            column(names, by_rank),
+            column(values, by_rank),
+            column(ranks, by_rank),
+            column(bands, by_rank),
+            repeat(weights.short_text()),
+        )
+    )
+    # Partners still to score, in the order of `ordered`.
+    order = [*importance, *unranked]
+    waiting = list(compress(order, map(ne, column(statuses, order), repeat("OK"))))
+    computed_of_row = dict(
+        zip(
+            rows,
+            zip(
+                values, ranks, bands, work_on_texts, conflict_texts, per_hour, statuses, strict=True
+            ),
+            strict=True,
+        )
+    )
 
     most = _most_important(ranked, weights, previous_review)
     least = _least_effective(ranked, weights)
-    conflict_items = _conflict_items(conflicts, result_of_row)
+    conflict_items = _conflict_items(conflicts, dict(zip(rows, results, strict=True)))
     less = _less_time(results, spending, most, settings)
     computed = _computed_cells(inputs, computed_of_row)
-    history = _history_plan(inputs, reviewed_on, ranking_of, importance, weights)
+    history = _history_plan(inputs, reviewed_on, history_rows)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
@@ -328,11 +341,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             tuple(c.detail for c in conflict_items) or (_NO_CONFLICTS,),
             less.sentence if less else _NO_LESS_TIME,
         ),
-        ranking=[ranking_of[key[-1]] for key in importance],
-        still_to_score=[
-            *filter(None, map(waiting_of.__getitem__, map(itemgetter(-1), importance))),
-            *filter(None, map(waiting_of.__getitem__, unranked)),
-        ],
+        ranking=ranking,
+        still_to_score=list(zip(column(names, waiting), column(statuses, waiting), strict=True)),
     )
     return ReviewResult(
         reviewed_on=reviewed_on,
@@ -364,11 +374,27 @@ _NO_LESS_TIME = (
 )
 
 
-def _compared_names(names: list[str]) -> dict[str, str]:
-    """Each name and `normalise_name` of it: only its case folded when all are tidy."""
-    if all_tidy(names):
-        return dict(zip(names, map(str.casefold, names), strict=True))
-    return {name: normalise_name(name) for name in names}
+def _changes(
+    values: list[float | None], compared: list[str], previous: Mapping[str, float]
+) -> list[float | None]:
+    """Each weighted score minus the same partner's at the previous review (`previous`, by
+    name as compared); None where either is missing."""
+    changes: list[float | None] = [None] * len(values)
+    if not previous:
+        return changes
+    rounded: dict[float, float] = {}
+    for index, value, before in zip(count(), values, map(previous.get, compared)):
+        if value is None or before is None:
+            continue
+        difference = value - before
+        if not difference:  # a zero is rounded afresh: its sign matters
+            changes[index] = excel_round(difference)
+            continue
+        change = rounded.get(difference)
+        if change is None:
+            change = rounded[difference] = excel_round(difference)
+        changes[index] = change
+    return changes
 
 
 def _previous_review(
@@ -383,8 +409,8 @@ def _previous_review(
         for h in inputs.history
         if h.reviewed_on == latest and h.weighted_score is not None
     ]
-    names = _compared_names([partner for partner, _ in scores])
-    return latest, {names[partner]: score for partner, score in scores}
+    names = normalised_names([partner for partner, _ in scores])
+    return latest, {name: score for name, (_, score) in zip(names, scores, strict=True)}
 
 
 # --- the four answers --------------------------------------------------------------------
@@ -395,10 +421,9 @@ def _long_date(day: dt.date) -> str:
 
 
 def _score_text(result: PartnerResult) -> str:
-    score = result.score
-    if score.weighted_score is None or score.band is None:
+    if result.weighted_score is None or result.band is None:
         return "not ranked"
-    return f"{score.weighted_score:.1f}, {_BAND_TEXTS[score.band]}"
+    return f"{result.weighted_score:.1f}, {_BAND_TEXTS[result.band]}"
 
 
 def _change_words(change: float | None) -> str:
@@ -439,8 +464,8 @@ def _most_important(
         f"{top.name} is your most important partnership: ranked 1 with a weighted score of "
         f"{_score_text(top)}{since}."
     )
-    if top.score.work_on:
-        text += f" To make it even more effective, {_advice(top.score.work_on, weights)}"
+    if top.work_on:
+        text += f" To make it even more effective, {_advice(top.work_on, weights)}"
     else:
         text += " It is already scored the highest on every ingredient: keep it that way."
     return MostImportant(top, text)
@@ -450,8 +475,8 @@ def _least_effective(ranked: Sequence[PartnerResult], weights: Weights) -> Least
     if not ranked:
         return None
     bottom = ranked[-1]
-    received = bottom.score.partner.referrals_received or 0
-    if bottom.score.band is Band.DITCH and received == 0:
+    received = bottom.partner.referrals_received or 0
+    if bottom.band is Band.DITCH and received == 0:
         verdict = Verdict.DITCH
         text = (
             f"{bottom.name} is your least effective partnership ({_score_text(bottom)}) and "
@@ -469,8 +494,8 @@ def _least_effective(ranked: Sequence[PartnerResult], weights: Weights) -> Least
             f"{bottom.name} is your least effective partnership ({_score_text(bottom)}) and "
             f"{referrals}. Verdict: focus on making it effective"
         )
-        if bottom.score.work_on:
-            text += f": {_advice(bottom.score.work_on, weights)}"
+        if bottom.work_on:
+            text += f": {_advice(bottom.work_on, weights)}"
         else:
             text += "."
     return LeastEffective(bottom, verdict, text)
@@ -532,7 +557,7 @@ def _conflict_items(
 
 def _member_text(member: PartnerResult) -> str:
     trend = _change_words(member.change)
-    return f"{member.score.partner.name} ({_score_text(member)}{', ' + trend if trend else ''})"
+    return f"{member.partner.name} ({_score_text(member)}{', ' + trend if trend else ''})"
 
 
 def _growth(members: Sequence[PartnerResult]) -> str:
@@ -577,11 +602,11 @@ def _less_time(
         candidates.remove(lowest)
     else:
         return None
-    hours = chosen.score.partner.hours_per_month or 0
+    hours = chosen.partner.hours_per_month or 0
     value = hours * 12 * settings.chargeable_rate
     text = (
         f"Spend less time with {chosen.name}: {format_number(hours)} hours a month give the "
-        f"lowest weighted score per hour ({chosen.score.score_per_hour:.1f}) of the partners you "
+        f"lowest weighted score per hour ({chosen.score_per_hour:.1f}) of the partners you "
         f"give time to. That frees {format_number(hours * 12)} hours a year"
     )
     if settings.chargeable_rate > 0:
@@ -634,25 +659,9 @@ def _work_on_text(ingredients: tuple[Ingredient, ...]) -> str | None:
 
 
 def _history_plan(
-    inputs: Inputs,
-    reviewed_on: dt.date,
-    ranking_of: Mapping[int, tuple[CellValue, ...]],
-    importance: Sequence[tuple[float, float, int, str, int]],
-    weights: Weights,
+    inputs: Inputs, reviewed_on: dt.date, new_rows: tuple[tuple[CellValue, ...], ...]
 ) -> HistoryPlan:
-    """History's rows: today's ranked partners by rank, then name.
-
-    `importance` holds each ranked partner's key from `plan_review`: minus its weighted
-    score, ..., its name as compared, its position; `ranking_of` its row of the Review's
-    ranking (rank, name, weighted score, change, band, ...) by that position. Ranks follow
-    the weighted score, so ordering by score and name orders by rank and name.
-    """
-    weights_text = weights.short_text()
-    by_rank = sorted([(key[0], key[3], key[4]) for key in importance])
-    new_rows = tuple(
-        (reviewed_on, ranked[1], ranked[2], ranked[0], ranked[4], weights_text)
-        for ranked in map(ranking_of.__getitem__, map(itemgetter(2), by_rank))
-    )
+    """History's rows: `new_rows`, today's, in place of any rows of the same day."""
     layout = inputs.history_layout
     if layout is None:
         # An empty History sheet is written into: adding another would give "History1".

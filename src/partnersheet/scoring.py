@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
+from typing import Any
 
 from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights
 
@@ -122,8 +123,22 @@ def score_partners(
     partners: Sequence[Partner], weights: Weights, settings: Settings
 ) -> tuple[Score, ...]:
     """Score every partner, in the order given."""
+    found = score_fields(partners, weights, settings)
+    # Each Score is made as `built` makes it, without its checks: each dict is exactly
+    # Score's fields, in order. Made in two sweeps without a call per Score (`any` runs
+    # through all the Nones that setting gives).
+    made = tuple(map(object.__new__, repeat(Score, len(found))))
+    any(map(object.__setattr__, made, repeat("__dict__"), found))
+    return made
+
+
+def score_fields(
+    partners: Sequence[Partner], weights: Weights, settings: Settings
+) -> list[dict[str, Any]]:
+    """The fields of each partner's Score, in the order given: a dict of Score's fields in
+    order, for the review to extend with its own (a PartnerResult is a Score and more)."""
     if not partners:
-        return ()
+        return []
     # The same sums as `weighted_score` and `work_on`, in the same order, over plain tuples:
     # the first four scores and the last three are each looked up as one (see `_Tables`);
     # equal numbers share their rounding, and each pattern of blanks its status.
@@ -144,11 +159,9 @@ def score_partners(
     placings: dict[float, tuple[float, Band]] = {}
     spread = high - low
     none_ranked = "Not ranked: only ingredients weighted 0 are scored"
-    # Each Score is made as `built` makes it, without its checks: the dict below is
-    # exactly Score's fields, in order; the ranks are filled in once all are scored.
-    new, set_fields = object.__new__, object.__setattr__
-    results: list[dict[str, object]] = []
-    ranked: list[dict[str, object]] = []
+    # The ranks are filled in once all are scored.
+    results: list[dict[str, Any]] = []
+    ranked: list[dict[str, Any]] = []
     ranked_scores: list[float] = []
     for partner in partners:
         scores = partner.scores
@@ -210,7 +223,7 @@ def score_partners(
                 per_hour = roundings.get(per_hour) or _rounded(per_hour, roundings)
             else:
                 per_hour = None
-        fields: dict[str, object] = {
+        fields: dict[str, Any] = {
             "partner": partner,
             "weighted_score": value,
             "rank": None,
@@ -233,11 +246,7 @@ def score_partners(
         above += counts[ranked_score]
     for fields, ranked_score in zip(ranked, ranked_scores, strict=True):
         fields["rank"] = first_rank[ranked_score]
-    # Made in two sweeps without a call per Score from here (`any` runs through all the
-    # Nones that setting gives).
-    made = tuple(map(new, repeat(Score, len(results))))
-    any(map(set_fields, made, repeat("__dict__"), results))
-    return made
+    return results
 
 
 def _outcome(
