@@ -30,7 +30,6 @@ from .model import (
     Settings,
     Verdict,
     Weights,
-    built,
     collector_paused,
     format_number,
     join_and,
@@ -507,15 +506,19 @@ def _conflict_items(
     items: list[ConflictItem] = []
 
     def item(kind: ConflictKind, partners: tuple[str, ...], detail: str) -> ConflictItem:
-        return built(ConflictItem, {"kind": kind, "partners": partners, "detail": detail})
+        # Made as `built` makes it, without its checks: the dict is exactly its fields.
+        made = object.__new__(ConflictItem)
+        object.__setattr__(made, "__dict__", {"kind": kind, "partners": partners, "detail": detail})
+        return made
 
+    name_of = attrgetter("name")
     for group in conflicts.groups:
-        members = [by_row[m.row] for m in group.members]
-        described = join_and([_member_text(m) for m in members])
+        members = list(map(by_row.__getitem__, map(attrgetter("row"), group.members)))
+        described = join_and(list(map(_member_text, members)))
         items.append(
             item(
                 ConflictKind.COMPETING_PARTNERS,
-                tuple(m.name for m in members),
+                tuple(map(name_of, members)),
                 f"{described} compete with each other ({group.name}); {_growth(members)}",
             )
         )
@@ -547,7 +550,7 @@ def _conflict_items(
             items.append(
                 item(
                     ConflictKind.REFERRALS_TO_COMPETING_PARTNERS,
-                    tuple(m.name for m in sent_to),
+                    tuple(map(name_of, sent_to)),
                     f"You sent referrals to {both}{listed}, who compete with each other "
                     f"({group.name}).",
                 )
@@ -639,7 +642,7 @@ def _computed_cells(
         columns.append((number, column))
     blank: tuple[CellValue, ...] = (None,) * len(columns)
     found = values_of_row.get
-    rows = tuple((row, found(row, blank)) for row in layout.rows)
+    rows = tuple(zip(layout.rows, map(found, layout.rows, repeat(blank)), strict=True))
     return ComputedCells(layout.title, layout.header_row, tuple(columns), tuple(new_headers), rows)
 
 
