@@ -756,34 +756,31 @@ def _partners_by_column(
         return None
     trust, friendship, opportunity, credibility, communication, goals, alignment = _SCORED
 
-    partners = [
-        built(
-            Partner,
-            {
-                "row": row_number,
-                "name": name,
-                "organisation": organisation or "",
-                "offers": offer or "",
-                "competitor_group": group or "",
-                "also_refers_to": refers,
-                "agreement": agreement,
-                "hours_per_month": hours_per_month,
-                "referrals_sent": referrals_sent,
-                "referrals_received": referrals_received,
-                "fees_received": fees_received,
-                "last_contact": last_contact,
-                "scores": {
-                    trust: t,
-                    friendship: f,
-                    opportunity: o,
-                    credibility: c,
-                    communication: r,
-                    goals: g,
-                    alignment: v,
-                },
-                "notes": note or "",
+    values = [
+        {
+            "row": row_number,
+            "name": name,
+            "organisation": organisation or "",
+            "offers": offer or "",
+            "competitor_group": group or "",
+            "also_refers_to": refers,
+            "agreement": agreement,
+            "hours_per_month": hours_per_month,
+            "referrals_sent": referrals_sent,
+            "referrals_received": referrals_received,
+            "fees_received": fees_received,
+            "last_contact": last_contact,
+            "scores": {
+                trust: t,
+                friendship: f,
+                opportunity: o,
+                credibility: c,
+                communication: r,
+                goals: g,
+                alignment: v,
             },
-        )
+            "notes": note or "",
+        }
         for (
             row_number,
             name,
@@ -817,7 +814,13 @@ def _partners_by_column(
             strict=True,
         )
     ]
-    return tuple(partners)
+    # Each partner is made as `built` makes it (Partner has no __post_init__ or __slots__):
+    # the dict, its keys the fields in order, taken as its attributes at once; here in bulk,
+    # without `built`'s checks for each partner.
+    partners = tuple(map(object.__new__, repeat(Partner, len(values))))
+    # (A deque that keeps nothing runs the map through in C.)
+    deque(map(object.__setattr__, partners, repeat("__dict__"), values), maxlen=0)
+    return partners
 
 
 def _text(value: str) -> str:
