@@ -3,6 +3,7 @@ directly, rounding on digits, scoring on tuples, reading cells by their common k
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -782,3 +783,45 @@ def test_an_ordinary_ranking_is_measured_by_column() -> None:
     ]
     assert _tallest_by_column(ranking, COLUMN_WIDTHS) == [1, 3, 1]
     assert _tallest_by_row(ranking, COLUMN_WIDTHS) == [1, 3, 1]
+
+
+# --- objects made in bulk -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """A frozen dataclass that checks its values, as __init__ must then run."""
+
+    low: int
+    high: int
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError("low above high")
+
+
+def test_built_all_makes_what_the_constructor_makes() -> None:
+    fields = [{"low": n, "high": n + 1} for n in range(5)]
+    made = model.built_all(Checked, fields)
+    assert made == tuple(Checked(**f) for f in fields)
+    with pytest.raises(ValueError, match="low above high"):
+        model.built_all(Checked, [{"low": 1, "high": 2}, {"low": 3, "high": 0}])
+    rows = [
+        {
+            "row": n,
+            "reviewed_on": dt.date(2026, 1, n),
+            "partner": f"P{n}",
+            "weighted_score": 50.0,
+            "rank": n,
+            "band": "Keep",
+            "weights": "",
+        }
+        for n in range(1, 4)
+    ]
+    plain = model.built_all(model.HistoryRow, rows)
+    assert plain == tuple(model.HistoryRow(**r) for r in rows)
+    assert [vars(r) for r in plain] == rows
+    # Keys out of field order: each is made through __init__, as `built` makes it.
+    reordered = [dict(reversed(r.items())) for r in rows]
+    assert model.built_all(model.HistoryRow, reordered) == plain
+    assert model.built_all(model.HistoryRow, []) == ()

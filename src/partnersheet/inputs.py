@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat, zip_longest
@@ -38,6 +37,7 @@ from .model import (
     Weights,
     all_tidy,
     built,
+    built_all,
     collector_paused,
     format_number,
     join_and,
@@ -814,13 +814,7 @@ def _partners_by_column(
             strict=True,
         )
     ]
-    # Each partner is made as `built` makes it (Partner has no __post_init__ or __slots__):
-    # the dict, its keys the fields in order, taken as its attributes at once; here in bulk,
-    # without `built`'s checks for each partner.
-    partners = tuple(map(object.__new__, repeat(Partner, len(values))))
-    # (A deque that keeps nothing runs the map through in C.)
-    deque(map(object.__setattr__, partners, repeat("__dict__"), values), maxlen=0)
-    return partners
+    return built_all(Partner, values)
 
 
 def _text(value: str) -> str:
@@ -1298,7 +1292,4 @@ def _history_by_column(
             rows, days, partners, scores, rank_values, bands, weights, strict=True
         )
     ]
-    history = list(map(object.__new__, repeat(HistoryRow, len(values))))
-    # (A deque that keeps nothing runs the map through in C.)
-    deque(map(object.__setattr__, history, repeat("__dict__"), values), maxlen=0)
-    return tuple(history)
+    return built_all(HistoryRow, values)

@@ -30,6 +30,7 @@ from .model import (
     Settings,
     Verdict,
     Weights,
+    built_all,
     collector_paused,
     format_number,
     join_and,
@@ -253,12 +254,10 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     conflict_texts = ["; ".join(cell) or None for cell in items]
     changes = _changes(values, compared, previous_scores)
 
-    # Each result is its Score's fields and the review's, made as `built` makes it
-    # without its checks: the keys added are PartnerResult's own fields, in order.
+    # Each result is its Score's fields and then the review's, PartnerResult's own fields.
     deque(map(setitem, found, repeat("conflicts"), items), maxlen=0)
     deque(map(setitem, found, repeat("change"), changes), maxlen=0)
-    results: list[PartnerResult] = list(map(object.__new__, repeat(PartnerResult, count_)))
-    deque(map(object.__setattr__, results, repeat("__dict__"), found), maxlen=0)
+    results = built_all(PartnerResult, found)
 
     # The order of importance: strongest first; ties by more fees, then more referrals,
     # then name (as compared). Each sort is stable, so sorting by each key in turn, the

@@ -6,10 +6,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import repeat
 from typing import Any
 
-from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights
+from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights, built_all
 
 
 @dataclass(frozen=True)
@@ -123,13 +122,7 @@ def score_partners(
     partners: Sequence[Partner], weights: Weights, settings: Settings
 ) -> tuple[Score, ...]:
     """Score every partner, in the order given."""
-    found = score_fields(partners, weights, settings)
-    # Each Score is made as `built` makes it, without its checks: each dict is exactly
-    # Score's fields, in order. Made in two sweeps without a call per Score (`any` runs
-    # through all the Nones that setting gives).
-    made = tuple(map(object.__new__, repeat(Score, len(found))))
-    any(map(object.__setattr__, made, repeat("__dict__"), found))
-    return made
+    return built_all(Score, score_fields(partners, weights, settings))
 
 
 def score_fields(
