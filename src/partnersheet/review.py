@@ -264,7 +264,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     # last first, gives the order of sorting by all of them at once.
     is_ranked = list(map(is_not, values, repeat(None)))
     by_name = sorted(compress(positions, is_ranked), key=compared.__getitem__)
-    fees = [fee or 0 for fee in map(attrgetter("fees_received"), partners)]
+    # (A blank fee as 0.0: a column of floats alone is compared the quickest.)
+    fees = [fee or 0.0 for fee in map(attrgetter("fees_received"), partners)]
     received = [sent or 0 for sent in map(attrgetter("referrals_received"), partners)]
     importance = sorted(by_name, key=received.__getitem__, reverse=True)
     importance.sort(key=fees.__getitem__, reverse=True)
