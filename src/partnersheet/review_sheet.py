@@ -129,7 +129,7 @@ def _height(lines: int) -> float:
 def _new_lines(
     first_row: int,
     kind: LineKind,
-    rows: Iterable[tuple[CellValue, ...]],
+    rows: Sequence[tuple[CellValue, ...]],
     formats: tuple[str | None, ...],
     heights: Iterable[float | None],
 ) -> list[ReviewLine]:
@@ -140,19 +140,18 @@ def _new_lines(
     __dict__, in field order, which makes the same object (ReviewLine has no
     __post_init__ and no __slots__).
     """
-    made: list[ReviewLine] = []
-    append = made.append
-    new = object.__new__
-    for row, cells, height in zip(count(first_row), rows, heights):
-        line = new(ReviewLine)
-        fields = line.__dict__
+    # The instances and their __dict__s are made without a loop in Python; only the
+    # fields are set in one.
+    made: list[ReviewLine] = list(map(object.__new__, repeat(ReviewLine, len(rows))))
+    for fields, row, cells, height in zip(
+        map(getattr, made, repeat("__dict__")), count(first_row), rows, heights
+    ):
         fields["row"] = row
         fields["kind"] = kind
         fields["cells"] = cells
         fields["formats"] = formats
         fields["merge_from"] = None
         fields["height"] = height
-        append(line)
     return made
 
 
@@ -181,6 +180,14 @@ def _tallest_by_row(ranking: Sequence[tuple[CellValue, ...]], widths: Sequence[f
 _LONGEST_FLOAT_TEXT = 24
 
 
+def _repeats(column: Sequence[CellValue]) -> bool:
+    """Whether a column's values look to repeat, judged from its first hundred: a column of
+    a few distinct values is measured faster by its set, one of all different values
+    faster without."""
+    head = column[:100]
+    return len(set(head)) * 2 <= len(head)
+
+
 def _overflowing(
     column: tuple[CellValue, ...], types: set[type], width: float
 ) -> dict[CellValue, int] | None:
@@ -207,28 +214,58 @@ def _overflowing(
         return {}
     keys: Collection[CellValue]
     texts: Collection[str]
-    if float in values:
-        # A float's text is made once for all the cells of its value. A zero, 0.0 or -0.0,
-        # is on one line, like None: both are left out.
+    distinct = float in values or _repeats(column)
+    if distinct:
+        # Each distinct value is measured once: a float's text is made once for all the
+        # cells of its value. A zero, 0.0 or -0.0, is on one line, like None: both are left
+        # out. (A str is its own text.)
         keys = set(column)
         keys.discard(None)
-        keys.discard(0.0)
-        texts = list(map(str, keys))
+        if float in values:
+            keys.discard(0.0)
+            texts = list(map(str, keys))
+        else:
+            texts = cast(set[str], keys)
     else:
         # (filter drops None, and "", on one line too.)
-        texts = cast(Collection[str], list(filter(None, column)) if NoneType in types else column)
-    # Most columns fit on one line throughout: found at once, without a loop in Python.
-    if max(map(len, texts), default=0) <= capacity and "\n" not in "".join(texts):
+        keys = texts = cast(
+            Collection[str], list(filter(None, column)) if NoneType in types else column
+        )
+    if not texts:
         return {}
-    if float not in values:
+    # Most columns fit on one line throughout: found at once, without a loop in Python.
+    broken = "\n" in "".join(texts)
+    if not broken and len(max(texts, key=len)) <= capacity:
+        return {}
+    if not distinct:
         keys = texts = set(texts)  # each distinct text measured once
     # Text on one line, longer than the column, needs _lines_needed's ceil(len / capacity)
     # lines: integer division rounds up exactly so for any text that fits in memory.
+    if not broken:
+        return {
+            key: -(-length // capacity)
+            for key, length in zip(keys, map(len, texts), strict=True)
+            if length > capacity
+        }
     return {
         key: _lines_needed(text, width) if "\n" in text else -(-len(text) // capacity)
         for key, text in zip(keys, texts, strict=True)
         if len(text) > capacity or "\n" in text
     }
+
+
+def _types(values: Sequence[object]) -> set[type]:
+    """The types of `values`. When a few spread over them are all of one type, as mostly,
+    counting that type is faster than making the set. (Only a plain list or tuple is
+    sampled: any other sequence might not slice.)"""
+    if type(values) is list or type(values) is tuple:
+        seen = {*map(type, values[:: len(values) // 16 + 1])}
+        if len(seen) == 1:
+            types = list(map(type, values))
+            if types.count(*seen) == len(types):
+                return seen
+            return set(types)
+    return {*map(type, values)}
 
 
 def _tallest_by_column(
@@ -238,7 +275,7 @@ def _tallest_by_column(
     values, without str() of every cell; None for a ranking out of the ordinary (rows not
     tuples of a value for each column, values other than str, int and float or ints beside
     floats, or no column without None), left to `_tallest_by_row`."""
-    if {*map(type, ranking)} != {tuple}:
+    if _types(ranking) != {tuple}:
         return None
     try:
         columns = list(zip(*ranking, strict=True))
@@ -249,7 +286,7 @@ def _tallest_by_column(
     found: list[tuple[tuple[CellValue, ...], dict[CellValue, int]]] = []
     some_column_full = False
     for column, width in zip(columns, widths, strict=True):
-        types = {*map(type, column)}
+        types = _types(column)
         some_column_full = some_column_full or NoneType not in types
         over = _overflowing(column, types, width)
         if over is None:
@@ -335,10 +372,10 @@ def build_review_sheet(
         first = len(lines) + 1
         tallest = _tallest_by_column(ranking, widths)
         # The column by column answer takes only tuples: tuple() would return them as they are.
-        rows: Iterable[tuple[CellValue, ...]] = ranking
+        rows: Sequence[tuple[CellValue, ...]] = ranking
         if tallest is None:
             tallest = _tallest_by_row(ranking, widths)
-            rows = map(tuple, ranking)
+            rows = list(map(tuple, ranking))
         # A few distinct heights: each worked out once.
         height_of = {t: _height(t) if t > 1 else None for t in set(tallest)}
         heights = map(height_of.__getitem__, tallest)
