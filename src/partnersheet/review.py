@@ -234,8 +234,7 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
 
     # The review works a column at a time: each a list in the order of `partners`, most
     # taken out by operations that run in C, so a large sheet costs little per partner.
-    count_ = len(found)
-    positions = range(count_)
+    positions = range(len(found))
     names = list(map(attrgetter("name"), partners))
     rows = list(map(attrgetter("row"), partners))
     hours = list(map(attrgetter("hours_per_month"), partners))
@@ -280,8 +279,9 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         if (hours[i] or 0) > 0 and per_hour[i] is not None
     ]
 
-    def column(values: list[Any], order: list[int]) -> Iterator[Any]:
-        return map(values.__getitem__, order)
+    def column(cells: list[Any], order: list[int]) -> Iterator[Any]:
+        """A column's cells in another order (positions in `partners`)."""
+        return map(cells.__getitem__, order)
 
     shown_changes = (
         changes if previous_review is None else ["new" if c is None else c for c in changes]
