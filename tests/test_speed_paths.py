@@ -600,19 +600,25 @@ def test_partners_read_by_column_as_by_row(data: SheetData, scale: tuple[int, in
         assert read() == by_column
 
 
+def watch_path(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
+    """Whether each call of the reading path `inputs.<name>` gave an answer, in turn."""
+    taken: list[bool] = []
+    path = getattr(inputs, name)
+
+    def watched(*arguments: Any) -> Any:
+        found = path(*arguments)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(inputs, name, watched)
+    return taken
+
+
 def test_a_plain_sheet_is_read_by_column(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test above compares something: a sheet of common cells takes the column path."""
     sheets, titles = xlsx.read_book(EXAMPLE)
     data = sheets[inputs.find_sheet(titles, "Partners") or ""]
-    taken: list[bool] = []
-    column_path = inputs._partners_by_column
-
-    def watched(*arguments: Any) -> Any:
-        found = column_path(*arguments)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(inputs, "_partners_by_column", watched)
+    taken = watch_path(monkeypatch, "_partners_by_column")
     inputs._read_partners(data, Settings(), [])
     assert taken == [True]
 
@@ -711,15 +717,7 @@ def test_a_plain_history_is_read_by_column(monkeypatch: pytest.MonkeyPatch) -> N
             5: (dt.datetime(2026, 3, 1, 9, 30), "Bea", -0.0),
         },
     )
-    taken: list[bool] = []
-    column_path = inputs._history_by_column
-
-    def watched(*arguments: Any) -> Any:
-        found = column_path(*arguments)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(inputs, "_history_by_column", watched)
+    taken = watch_path(monkeypatch, "_history_by_column")
     for data in (example, odd):
         rows, _ = inputs._read_history(data, [])
         assert rows
