@@ -42,11 +42,8 @@ from partnersheet.inputs import (
 from partnersheet.model import (
     INPUT_COLUMNS,
     Ingredient,
-    IngredientWeight,
-    MissingScores,
     Partner,
     Settings,
-    Weights,
     tidy_text,
 )
 from partnersheet.review_sheet import (
@@ -57,7 +54,7 @@ from partnersheet.review_sheet import (
     _tallest_by_row,
     build_review_sheet,
 )
-from partnersheet.scoring import excel_round, score_partners, weighted_score, work_on
+from partnersheet.scoring import excel_round
 from partnersheet.workbook import review_workbook
 
 DAY = dt.date(2026, 11, 22)
@@ -337,50 +334,6 @@ def test_excel_round_agrees_next_to_a_tie(tie: float, nudge: str) -> None:
     }[nudge]
     result, expected = excel_round(value, 1), decimal_round(value, 1)
     assert (result, math.copysign(1, result)) == (expected, math.copysign(1, expected))
-
-
-# --- scoring on tuples ------------------------------------------------------------------------
-
-SCORE = st.none() | st.integers(1, 5)
-
-
-@settings(max_examples=300)
-@given(
-    rows=st.lists(st.lists(SCORE, min_size=7, max_size=7), min_size=1, max_size=12),
-    weights=st.lists(st.sampled_from([0, 0.5, 1, 2, 3.25]), min_size=7, max_size=7),
-    missing=st.sampled_from(list(MissingScores)),
-    hours=st.sampled_from([None, 0, 1, 2.5, 7]),
-    shuffled=st.booleans(),
-)
-def test_score_partners_agrees_with_the_rules_one_by_one(
-    rows: list[list[int | None]],
-    weights: list[float],
-    missing: MissingScores,
-    hours: float | None,
-    shuffled: bool,
-) -> None:
-    order = list(reversed(Ingredient)) if shuffled else list(Ingredient)
-    partners = [
-        Partner(
-            row=n,
-            name=f"P{n}",
-            hours_per_month=hours,
-            scores={i: s for i, s in zip(order, values, strict=True) if s is not None or n % 2},
-        )
-        for n, values in enumerate(rows, start=2)
-    ]
-    the_weights = Weights(
-        {i: IngredientWeight(i, w) for i, w in zip(Ingredient, weights, strict=True)}
-    )
-    the_settings = Settings(missing_scores=missing)
-    for partner, score in zip(
-        partners, score_partners(partners, the_weights, the_settings), strict=True
-    ):
-        assert score.work_on == work_on(partner, the_weights, the_settings)
-        raw = weighted_score(partner, the_weights, the_settings)
-        if score.weighted_score is not None:
-            assert raw is not None
-            assert score.weighted_score == excel_round(raw)
 
 
 # --- conflicts in a large group ---------------------------------------------------------------
