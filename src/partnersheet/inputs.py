@@ -658,6 +658,19 @@ def _fit(values: Sequence[Any], kinds: frozenset[object], low: float, high: floa
     return all(map(le, repeat(low), found)) and all(map(le, found, repeat(high)))
 
 
+def _columns(data: SheetData, rows: list[int], width: int) -> list[tuple[Any, ...]]:
+    """The cells of `rows`, a column at a time, read as the row loops read each row padded
+    with `width` blanks: a short row reads blank past its end, and so does a column past
+    every row's end (the last, index -1, is all blank). (Any: the column readers check each
+    column's types at run time.)"""
+    all_rows = data.rows
+    cells = zip_longest(*map(all_rows.__getitem__, rows))
+    columns: list[tuple[Any, ...]] = list(islice(cells, width - 1))
+    blank = (None,) * len(rows)
+    columns += [blank] * (width - len(columns))
+    return columns
+
+
 def _partners_by_column(
     data: SheetData,
     rows: list[int],
@@ -680,14 +693,7 @@ def _partners_by_column(
     the other known cells from a padded row (here, from the list of columns, padded alike:
     index -1 is all blank).
     """
-    # The columns, each the cells of every row in turn; a short row reads blank past its
-    # end, as it does padded, and so does a column past every row's end. (Any: each
-    # column's types are checked below, at run time.)
-    all_rows = data.rows
-    cells = zip_longest(*map(all_rows.__getitem__, rows))
-    columns: list[tuple[Any, ...]] = list(islice(cells, width - 1))
-    blank = (None,) * len(rows)
-    columns += [blank] * (width - len(columns))
+    columns = _columns(data, rows, width)
 
     # Every row has a name, as text that needs no tidying: so no row is blank or lacks a
     # name (a problem), and it is a problem too when a name is repeated.
@@ -1238,12 +1244,7 @@ def _history_by_column(
     padded with `width` blanks, and `places` are the indexes of the six columns in
     `HISTORY_HEADERS` order (-1, all blank, for a missing one).
     """
-    # The columns, made as in `_partners_by_column`.
-    all_rows = data.rows
-    cells = zip_longest(*map(all_rows.__getitem__, rows))
-    columns: list[tuple[Any, ...]] = list(islice(cells, width - 1))
-    blank = (None,) * len(rows)
-    columns += [blank] * (width - len(columns))
+    columns = _columns(data, rows, width)
     date_values, partner_values, score_values, rank_values, band_values, weights_values = map(
         columns.__getitem__, places
     )
