@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -36,6 +37,7 @@ from conftest import (
 )
 from partnersheet import package
 from partnersheet.cli import main
+from partnersheet.formula_results import _fill
 from partnersheet.package import Loss, find_losses
 
 #: A 1×1 PNG.
@@ -940,6 +942,41 @@ def test_patterns_cut_by_a_chunk_boundary_are_found(
     ]:
         path = build(tmp_path / f"{kind[:10]}.xlsx")
         assert find_losses(path) == [Loss(kind, "Notes")], kind
+
+
+def test_a_loss_names_its_sheet_as_the_workbook_spells_it(tmp_path: Path) -> None:
+    # Sheet names are attribute values in workbook.xml: &, <, > and quotes come escaped.
+    title = 'R&D <"Q4"> & Tom\'s'
+
+    def extra(book: Any) -> None:
+        bold = book.add_format({"bold": True})
+        book.add_worksheet(title).write_rich_string("A1", "Call ", bold, "Ann")
+
+    path = build_partners_workbook(tmp_path / "named.xlsx", SMALL_PARTNERS, extra=extra)
+    with zipfile.ZipFile(path) as archive:
+        assert "R&amp;D &lt;" in archive.read("xl/workbook.xml").decode("utf-8")
+    assert find_losses(path) == [Loss(package.RICH_TEXT, title)]
+
+
+def test_attribute_values_are_unescaped_as_xml_says() -> None:
+    cases = {
+        "plain": "plain",
+        "a &amp; b": "a & b",
+        "&lt;&gt;&quot;&apos;": "<>\"'",
+        "&#65;&#x42;&#x1F600;": "AB\U0001f600",
+        "&amp;lt;": "&lt;",  # replaced once, not twice
+        "&nbsp; &#x110000; &#;": "&nbsp; &#x110000; &#;",  # not XML's: left as written
+    }
+    for written, meant in cases.items():
+        assert package._unescape(written) == meant, written
+
+
+def test_a_text_result_is_kept_as_xml_reads_it() -> None:
+    written = '<c r="A1" t="str"><f>B1&amp;"&lt;"</f><v/></c>'
+    text = 'R&D <"Q4"> & Tom\'s'
+    filled = _fill(written, {"A1": text})
+    assert ElementTree.fromstring(filled).findtext("v") == text
+    assert ElementTree.fromstring(filled).get("t") == "str"
 
 
 def test_every_kind_is_covered() -> None:
