@@ -284,10 +284,36 @@ def test_a_date_in_another_form_is_a_usage_error(small_workbook: Path) -> None:
         "Usage: partnersheet review [OPTIONS] PATH\n"
         "Try 'partnersheet review --help' for help.\n"
         "\n"
-        "Error: Invalid value for '--date': '22/11/2026' does not match the format "
-        "'%Y-%m-%d'.\n"
+        "Error: Invalid value for '--date': '22/11/2026' is not a date written YYYY-MM-DD, "
+        "such as 2026-11-22.\n"
     )
     assert digest(small_workbook) == before
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("2026-1-05", "is not a date written YYYY-MM-DD, such as 2026-11-22."),
+        ("2026-11-2x", "is not a date written YYYY-MM-DD, such as 2026-11-22."),
+        ("\uff12\uff10\uff12\uff16-11-22", "is not a date written YYYY-MM-DD, such as 2026-11-22."),
+        ("2026-02-30", "is not a date on the calendar (day is out of range for month)."),
+        ("2026-13-01", "is not a date on the calendar (month must be in 1..12)."),
+    ],
+)
+def test_a_date_not_on_the_calendar_or_not_dashed_is_a_usage_error(
+    small_workbook: Path, written: str, why: str
+) -> None:
+    before = digest(small_workbook)
+    result = run("review", "partners.xlsx", "--date", written)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: Invalid value for '--date': {written!r} {why}\n")
+    assert digest(small_workbook) == before
+
+
+def test_a_dashed_date_is_the_review_date(small_workbook: Path) -> None:
+    result = run("review", "partners.xlsx", "--date", "2024-02-29", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["reviewed_on"] == "2024-02-29"
 
 
 @pytest.mark.parametrize(

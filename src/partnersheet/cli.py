@@ -21,6 +21,37 @@ if TYPE_CHECKING:
 _PATH = click.Path(path_type=Path, dir_okay=True)
 
 
+if TYPE_CHECKING:
+    _DateType = click.ParamType[dt.date]  # generic from click 8.2
+else:
+    _DateType = click.ParamType
+
+
+class _Day(_DateType):
+    """A calendar date written YYYY-MM-DD.
+
+    (click.DateTime would parse it with strptime, whose first use imports locale and
+    calendar: a few hundredths of a second at every start.)
+    """
+
+    name = "date"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        dashed = len(text) == 10 and text[4] == text[7] == "-"
+        digits = text[:4] + text[5:7] + text[8:]
+        if not (dashed and digits.isascii() and digits.isdigit()):
+            self.fail(f"{text!r} is not a date written YYYY-MM-DD, such as 2026-11-22.", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as error:
+            self.fail(f"{text!r} is not a date on the calendar ({error}).", param, ctx)
+
+
 @contextmanager
 def _reported() -> Iterator[None]:
     """Turn the library's errors into messages and exit status 1, never a traceback."""
@@ -124,7 +155,7 @@ def new(path: Path, example: bool, force: bool) -> None:
 @click.option(
     "--date",
     "reviewed_on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Day(),
     metavar="YYYY-MM-DD",
     help="The review date.  [default: today]",
 )
@@ -144,7 +175,7 @@ def new(path: Path, example: bool, force: bool) -> None:
 def review(
     path: Path,
     output: Path | None,
-    reviewed_on: dt.datetime | None,
+    reviewed_on: dt.date | None,
     dry_run: bool,
     as_json: bool,
     accept_loss: bool,
@@ -168,7 +199,7 @@ def review(
         result = review_workbook(
             path,
             output=output,
-            reviewed_on=reviewed_on.date() if reviewed_on else None,
+            reviewed_on=reviewed_on,
             dry_run=dry_run,
             accept_loss=accept_loss,
             ignore_lock=ignore_lock,
