@@ -40,9 +40,8 @@ from conftest import (
 from hostile import CASES, GIB, Case, compound_file, understated_part, zip_bomb
 from partnersheet.cli import main
 from partnersheet.errors import PartnersheetError, UnreadableWorkbook
-from partnersheet.package import MAX_PART_BYTES, MAX_TOTAL_BYTES
 from partnersheet.workbook import check_workbook, review_workbook
-from partnersheet.xlsx import _is_encrypted, identify
+from partnersheet.xlsx import MAX_PART_BYTES, MAX_TOTAL_BYTES, _is_encrypted, identify
 
 COMMANDS = [["check"], ["review"], ["review", "--output", "out.xlsx"], ["review", "--dry-run"]]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -206,6 +205,8 @@ def review(
             progress=progress,
         )
     if as_json:
+        import json  # here, not at start-up: most reviews print no JSON
+
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
     click.echo(_summary(path, result))

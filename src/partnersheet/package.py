@@ -1,10 +1,9 @@
 """Look inside a workbook's zip package before openpyxl does.
 
-Two jobs, both done on the raw parts without building a workbook:
-
-- refuse a zip bomb by the sizes its parts declare, before anything is inflated;
-- find what openpyxl would drop when it saves the workbook (text boxes, sparklines, threaded
-  comments, slicers...), so that a review in place can refuse instead of losing it.
+It finds, on the raw parts and without building a workbook, what openpyxl would drop when it
+saves the workbook (text boxes, sparklines, threaded comments, slicers...), so that a review
+in place can refuse instead of losing it. (The zip-bomb check, which every read needs, is
+`xlsx.check_package`; this module is imported only by a review in place.)
 
 Big parts (sheets, shared strings, VML) are read in chunks and searched for byte patterns
 with bounded searches, so a workbook of 100,000 rows (a 57 MB sheet) is scanned in about
@@ -29,12 +28,6 @@ from defusedxml.ElementTree import iterparse
 
 from .errors import PartnersheetError, UnreadableWorkbook
 
-#: The most one part may unpack to. A 100,000-row sheet of 19 columns written by XlsxWriter
-#: is 59 MB of XML; this leaves more than eight times that.
-MAX_PART_BYTES = 500_000_000
-#: The most all parts together may unpack to.
-MAX_TOTAL_BYTES = 1_000_000_000
-
 #: Bytes read from a big part at a time.
 _CHUNK = 4 * 1024 * 1024
 #: Bytes kept from the end of one chunk to search again with the next, so that a pattern cut
@@ -51,54 +44,6 @@ _LONGEST_SHAPE = 16 * 1024 * 1024
 
 class WouldLoseContent(PartnersheetError):
     """Saving the workbook in place would drop things openpyxl cannot keep."""
-
-
-# --- zip bombs ------------------------------------------------------------------------------
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.0f} MB"
-
-
-def check_package(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuse a zip that no workbook could be, before anything in it is unpacked.
-
-    Only the zip's directory is read: the sizes its parts declare (zipfile never returns
-    more than a part's declared size, so a part cannot unpack to more than it declares),
-    whether a part is encrypted, and how it is compressed (a workbook package may only be
-    stored or deflated).
-    """
-    total = 0
-    biggest: zipfile.ZipInfo | None = None
-    for info in archive.infolist():
-        if info.flag_bits & 0x1:
-            raise UnreadableWorkbook(
-                f"{name} is a password-protected zip file, not an Excel workbook; give "
-                "partnersheet the .xlsx or .xlsm file itself."
-            )
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise UnreadableWorkbook(
-                f"{name} is a zip file compressed in a way Excel never uses, so it is not an "
-                "Excel workbook; open the original in Excel and save it as an Excel Workbook "
-                "(.xlsx)."
-            )
-        total += info.file_size
-        if biggest is None or info.file_size > biggest.file_size:
-            biggest = info
-    if biggest is not None and biggest.file_size > MAX_PART_BYTES:
-        raise UnreadableWorkbook(
-            f"{name} is not opened: its part {biggest.filename} would unpack to "
-            f"{_megabytes(biggest.file_size)}, more than the {_megabytes(MAX_PART_BYTES)} "
-            "partnersheet allows for one part, so the file is damaged or made to exhaust "
-            "memory; use a backup, or ask whoever sent it for a proper copy."
-        )
-    if total > MAX_TOTAL_BYTES:
-        raise UnreadableWorkbook(
-            f"{name} is not opened: its parts would unpack to {_megabytes(total)} together, "
-            f"more than the {_megabytes(MAX_TOTAL_BYTES)} partnersheet allows, so the file is "
-            "damaged or made to exhaust memory; use a backup, or ask whoever sent it for a "
-            "proper copy."
-        )
 
 
 # --- what openpyxl would lose ---------------------------------------------------------------

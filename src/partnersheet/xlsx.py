@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
 import os
 import shutil
 import tempfile
@@ -48,7 +47,6 @@ from .errors import CannotWrite, UnreadableWorkbook
 from .formula_results import FormulaResults, keep_formula_results
 from .inputs import SHEET_NAMES, SheetData, UncalculatedFormula, find_sheet
 from .model import HISTORY_HEADERS, STATUS_NAME, CellValue, collector_paused
-from .package import check_package
 from .review import ComputedCells, HistoryPlan, ReviewResult
 from .review_sheet import LineKind, ReviewLayout
 from .review_style import COMPUTED_FILL, FONT, SPREAD_KINDS, cell_style
@@ -71,6 +69,61 @@ class LoadedBook:
     macro_enabled: bool
     #: The saved results of the formulas in our input sheets, to write back on save.
     formula_results: FormulaResults
+
+
+#: The most one part may unpack to. A 100,000-row sheet of 19 columns written by XlsxWriter
+#: is 59 MB of XML; this leaves more than eight times that.
+MAX_PART_BYTES = 500_000_000
+#: The most all parts together may unpack to.
+MAX_TOTAL_BYTES = 1_000_000_000
+
+
+# --- zip bombs ------------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.0f} MB"
+
+
+def check_package(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a zip that no workbook could be, before anything in it is unpacked.
+
+    Only the zip's directory is read: the sizes its parts declare (zipfile never returns
+    more than a part's declared size, so a part cannot unpack to more than it declares),
+    whether a part is encrypted, and how it is compressed (a workbook package may only be
+    stored or deflated).
+    """
+    total = 0
+    biggest: zipfile.ZipInfo | None = None
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise UnreadableWorkbook(
+                f"{name} is a password-protected zip file, not an Excel workbook; give "
+                "partnersheet the .xlsx or .xlsm file itself."
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UnreadableWorkbook(
+                f"{name} is a zip file compressed in a way Excel never uses, so it is not an "
+                "Excel workbook; open the original in Excel and save it as an Excel Workbook "
+                "(.xlsx)."
+            )
+        total += info.file_size
+        if biggest is None or info.file_size > biggest.file_size:
+            biggest = info
+    if biggest is not None and biggest.file_size > MAX_PART_BYTES:
+        raise UnreadableWorkbook(
+            f"{name} is not opened: its part {biggest.filename} would unpack to "
+            f"{_megabytes(biggest.file_size)}, more than the {_megabytes(MAX_PART_BYTES)} "
+            "partnersheet allows for one part, so the file is damaged or made to exhaust "
+            "memory; use a backup, or ask whoever sent it for a proper copy."
+        )
+    if total > MAX_TOTAL_BYTES:
+        raise UnreadableWorkbook(
+            f"{name} is not opened: its parts would unpack to {_megabytes(total)} together, "
+            f"more than the {_megabytes(MAX_TOTAL_BYTES)} partnersheet allows, so the file is "
+            "damaged or made to exhaust memory; use a backup, or ask whoever sent it for a "
+            "proper copy."
+        )
 
 
 # --- opening ---------------------------------------------------------------------------
@@ -874,7 +927,13 @@ def _remove_stale_temporaries(target: Path) -> None:
     """Delete this workbook's temporaries that a killed review left behind."""
     now = time.time()
     try:
-        leftovers = list(target.parent.glob(glob.escape(_temporary_prefix(target)) + "*"))
+        # Names compared as the system compares them (without case on Windows), as glob would.
+        prefix = os.path.normcase(_temporary_prefix(target))
+        leftovers = [
+            item
+            for item in target.parent.iterdir()
+            if os.path.normcase(item.name).startswith(prefix)
+        ]
     except OSError:
         return
     for leftover in leftovers:
