@@ -80,7 +80,7 @@ def _some(names: Sequence[str]) -> str:
     return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} others"
 
 
-@collector_paused()  # many small objects, none of them in a cycle
+@collector_paused(lasting=True)  # many small objects, none of them in a cycle
 def find_conflicts(partners: Sequence[Partner], competitors: Sequence[Competitor]) -> Conflicts:
     """Competing partners, leakage to competitors, and competitors among the partners."""
     known = _competitor_index(competitors)

@@ -87,7 +87,7 @@ def column_letter(column: int) -> str:
     return letters
 
 
-@collector_paused()  # many small objects, none of them in a cycle
+@collector_paused(lasting=True)  # many small objects, none of them in a cycle
 def read_inputs(sheets: Mapping[str, SheetData], titles: Sequence[str]) -> Inputs:
     """Check and convert the workbook's sheets; raise `WorkbookProblems` listing every problem.
 

@@ -223,7 +223,7 @@ def _plain(number: float) -> float | int:
     return int(number) if float(number).is_integer() else number
 
 
-@collector_paused()  # many small objects, none of them in a cycle
+@collector_paused(lasting=True)  # many small objects, none of them in a cycle
 def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     """Score, find conflicts, answer the four questions and lay out what to write."""
     settings, weights = inputs.settings, inputs.weights

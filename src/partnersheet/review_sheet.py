@@ -313,7 +313,7 @@ def _tallest_by_column(
     return tallest
 
 
-@collector_paused()  # a line for each partner: many small objects, none in a cycle
+@collector_paused(lasting=True)  # a line for each partner: many small objects, none in a cycle
 def build_review_sheet(
     *,
     reviewed_on: dt.date,
