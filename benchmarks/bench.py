@@ -409,8 +409,9 @@ def import_time(module: str, repeats: int = 5) -> float | None:
     return statistics.median(totals)
 
 
-def core_time(path: Path, repeats: int) -> float:
-    """Median seconds of read_inputs + plan_review on the sheets of `path`, already read."""
+def core_times(path: Path, repeats: int) -> list[float]:
+    """Seconds of each of `repeats` runs of read_inputs + plan_review on the sheets of `path`,
+    already read."""
     from partnersheet import xlsx
     from partnersheet.inputs import read_inputs
     from partnersheet.review import plan_review
@@ -432,7 +433,7 @@ def core_time(path: Path, repeats: int) -> float:
         start = time.perf_counter()
         plan_review(read_inputs(sheets, titles), day)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
 
 
 # --- the benchmark ---------------------------------------------------------------------------
@@ -558,7 +559,7 @@ def table(
     sizes: Sequence[SizeResult],
     imports: dict[str, float | None],
     help_wall: float,
-    core: dict[int, float],
+    core_runs: dict[int, list[float]],
     goals: Sequence[Target],
 ) -> str:
     lines = [
@@ -589,11 +590,17 @@ def table(
         lines.append(f"import {module:<22} {shown}")
     lines.append(f"partnersheet --help          {help_wall * 1000:.0f} ms")
     lines.append("")
-    lines.append(f"{'core (read_inputs + plan_review)':<34} {'seconds':>8} {'µs/partner':>11}")
-    for partners, seconds in core.items():
+    lines.append(
+        f"{'core (read_inputs + plan_review)':<34} {'seconds':>8} {'µs/partner':>11} "
+        f"{'fastest s':>10} {'runs':>5}"
+    )
+    for partners, runs in core_runs.items():
+        seconds = statistics.median(runs)
         lines.append(
-            f"  {partners:>9,} partners{'':<14} {seconds:>8.3f} {seconds / partners * 1e6:>11.1f}"
+            f"  {partners:>9,} partners{'':<14} {seconds:>8.3f} {seconds / partners * 1e6:>11.1f} "
+            f"{min(runs):>10.3f} {len(runs):>5}"
         )
+    lines.append("  (seconds: the median run, which the target is judged on)")
     lines.append("")
     lines.append(f"{'target':<36} {'limit':>8} {'value':>8}  result")
     for goal in goals:
@@ -628,12 +635,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     help_wall = statistics.median(
         run_child([*partnersheet_command(), "--help"]).wall for _ in range(7)
     )
-    core: dict[int, float] = {}
+    core_runs: dict[int, list[float]] = {}
     for partners in CORE_SIZES:
         say(f"core at {partners:,} partners")
-        core[partners] = core_time(
+        core_runs[partners] = core_times(
             cached_workbook(args.cache, partners), 3 if partners >= 100_000 else 7
         )
+    core = {partners: statistics.median(runs) for partners, runs in core_runs.items()}
     goals = targets(results, core, help_wall)
     if args.json:
         document = {
@@ -660,13 +668,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "import_s": imports,
             "help_wall_s": help_wall,
             "core_s": {str(k): v for k, v in core.items()},
+            "core_runs_s": {str(k): v for k, v in core_runs.items()},
             "targets": [
                 {"what": g.what, "limit": g.limit, "value": g.value, "met": g.met} for g in goals
             ],
         }
         print(json.dumps(document, indent=2))
     else:
-        print(table(results, imports, help_wall, core, goals))
+        print(table(results, imports, help_wall, core_runs, goals))
     return 0 if all(g.met for g in goals) else 1
 
 
