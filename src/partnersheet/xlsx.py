@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.packaging.relationship import RelationshipList, get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
@@ -218,6 +218,26 @@ def _is_encrypted(path: Path) -> bool:
     return False
 
 
+def open_workbook(path: Path, **options: bool) -> Workbook:
+    """`openpyxl.load_workbook(path, **options)`, which also closes the file when it fails.
+
+    (openpyxl leaves a workbook it could not read open until the next garbage collection;
+    on Windows the file cannot be renamed or deleted until then.)
+    """
+    reader = ExcelReader(path, **options)
+    try:
+        reader.read()
+    except BaseException:
+        # A part being read when it failed would keep the file open past the zip's close.
+        handle = reader.archive.fp
+        reader.archive.close()
+        if handle is not None:
+            handle.close()
+        raise
+    workbook: Workbook = reader.wb
+    return workbook
+
+
 def load_book(path: Path) -> LoadedBook:
     """Load a workbook for review; raise `UnreadableWorkbook` when it cannot be read."""
     macro_enabled = identify(path)
@@ -225,7 +245,7 @@ def load_book(path: Path) -> LoadedBook:
         with warnings.catch_warnings(), collector_paused():
             # openpyxl warns about features it does not read (e.g. some extensions).
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, keep_vba=macro_enabled, keep_links=True)
+            workbook = open_workbook(path, keep_vba=macro_enabled, keep_links=True)
     except UnreadableWorkbook:
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
@@ -320,7 +340,7 @@ def _resolve_formulas(
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cached = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        cached = open_workbook(path, read_only=True, data_only=True, keep_links=False)
     results: FormulaResults = {}
     try:
         for title, cells in formulas.items():
@@ -380,7 +400,7 @@ def read_book(path: Path) -> tuple[dict[str, SheetData], tuple[str, ...]]:
 
 def _stream_book(path: Path) -> tuple[dict[str, SheetData], tuple[str, ...]] | None:
     """`read_book`'s work; None when the workbook needs a full load to be read the same."""
-    workbook = openpyxl.load_workbook(path, read_only=True, keep_links=True)
+    workbook = open_workbook(path, read_only=True, keep_links=True)
     try:
         titles = tuple(workbook.sheetnames)
         if not _titles_load_unchanged(titles):
