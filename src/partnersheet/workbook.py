@@ -54,13 +54,15 @@ def review_workbook(
     tell(f"Reading {path.name}")
     if not dry_run:
         from .locks import refuse_if_locked
-        from .package import refuse_losses
-        from .xlsx import identify
 
         in_place = output is None or output.resolve() == path.resolve()
         if not ignore_lock:
             refuse_if_locked(path if in_place or output is None else output, output=not in_place)
         if in_place and not accept_loss:
+            # Imported here: only a review in place looks for what a save would lose.
+            from .package import refuse_losses
+            from .xlsx import identify
+
             identify(path)
             refuse_losses(path)
     book = load_book(path)
