@@ -54,6 +54,9 @@ class CompetitorPartner:
 
 @dataclass(frozen=True)
 class Conflicts:
+    """Every conflict found among the partners, by kind, and as each partner's Conflicts cell
+    shows them."""
+
     groups: tuple[CompetitorGroup, ...]
     leaks: tuple[Leak, ...]
     competitor_partners: tuple[CompetitorPartner, ...]

@@ -56,12 +56,18 @@ class PartnerResult(Score):
 
 @dataclass(frozen=True)
 class MostImportant:
+    """The answer to the first question: the most important partnership, and how to make
+    it better."""
+
     partner: PartnerResult
     sentence: str
 
 
 @dataclass(frozen=True)
 class LeastEffective:
+    """The answer to the second question: the least effective partnership, and whether to
+    ditch or fix it."""
+
     partner: PartnerResult
     verdict: Verdict
     sentence: str
@@ -78,6 +84,9 @@ class ConflictItem:
 
 @dataclass(frozen=True)
 class LessTime:
+    """The answer to the fourth question: the partnership to spend less time with when you
+    need more chargeable hours, and what its hours would be worth a year if charged."""
+
     partner: PartnerResult
     hours_per_month: float
     value_per_year: float

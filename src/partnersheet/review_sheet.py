@@ -93,6 +93,9 @@ class ChartSpec:
 
 @dataclass(frozen=True)
 class ReviewLayout:
+    """The Review sheet as it is to be written: its lines, column widths, chart and page
+    breaks."""
+
     lines: tuple[ReviewLine, ...]
     column_widths: tuple[float, ...]
     chart: ChartSpec | None
