@@ -1,6 +1,7 @@
 """Regenerate the checked-in workbooks from the template code.
 
-Run after changing partnersheet.template; tests/test_template.py fails until you do.
+Run after changing partnersheet.files.template or its example; tests/test_template.py
+fails until you do.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ EXAMPLE = ROOT / "examples" / "partners.xlsx"
 def main() -> None:
     # Runnable from a checkout without installing the package first.
     sys.path.insert(0, str(ROOT / "src"))
-    from partnersheet.template import write_new_workbook
+    from partnersheet.files.template import write_new_workbook
 
     for path, example in ((TEMPLATE, False), (EXAMPLE, True)):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from conftest import SMALL_PARTNERS, build_partners_workbook, digest, leftovers
 from partnersheet.cli import main
-from partnersheet.workbook import review_workbook
+from partnersheet.files.workbook import review_workbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from partnersheet.conflicts import find_conflicts
-from partnersheet.inputs import SheetData, read_inputs
-from partnersheet.model import Competitor, Ingredient, Partner
+from partnersheet.core.conflicts import NAMES_SHOWN, find_conflicts
+from partnersheet.core.inputs import read_inputs
+from partnersheet.core.model import Competitor, Ingredient, Partner
+from partnersheet.core.sheets import SheetData
 
 ACME = Competitor("Acme Coaching Ltd", ("Acme", "ACL"))
 BRIGHT = Competitor("Bright Minds")
@@ -87,7 +88,7 @@ def test_groups_match_ignoring_case() -> None:
 
 
 def test_group_spaces_are_trimmed_and_collapsed_when_read() -> None:
-    header = ["Partner", "Competitor group", *(i.value for i in Ingredient)]
+    header = ["Partner", "Competitor group", *(i.label for i in Ingredient)]
     rows = {
         1: header,
         2: ["Ann Smith", "  Leadership   coaching ", *[3] * 7],
@@ -175,7 +176,7 @@ def test_several_names_give_one_item_each_in_order() -> None:
 
 
 def test_also_refers_to_is_split_on_commas_and_semicolons_when_read() -> None:
-    header = ["Partner", "Also refers to", *(i.value for i in Ingredient)]
+    header = ["Partner", "Also refers to", *(i.label for i in Ingredient)]
     partners_rows = {
         1: header,
         2: ["Ann Smith", "acme; Zed Partners ,  bright   minds,", *[3] * 7],
@@ -294,3 +295,15 @@ def test_a_large_group_names_a_few_and_counts_the_rest() -> None:
     assert found.by_row[9] == (
         "Competes with Coach 2, Coach 3, Coach 4, Coach 5, Coach 6 and 2 others (Coaching)",
     )
+
+
+@pytest.mark.parametrize("size", [2, NAMES_SHOWN, NAMES_SHOWN + 1, NAMES_SHOWN + 2, 40])
+def test_a_large_group_names_the_first_others(size: int) -> None:
+    members = [Partner(row=n, name=f"M{n}", competitor_group="G") for n in range(2, size + 2)]
+    found = find_conflicts(members, ())
+    for member in members:
+        others = [m.name for m in members if m is not member]
+        shown = ", ".join(others[:NAMES_SHOWN])
+        if len(others) > NAMES_SHOWN:
+            shown += f" and {len(others) - NAMES_SHOWN} others"
+        assert found.by_row[member.row] == (f"Competes with {shown} (G)",)

@@ -36,7 +36,7 @@ from conftest import (
     scores,
 )
 from partnersheet.cli import main
-from partnersheet.xlsx import STALE_TEMPORARY
+from partnersheet.files.saving import STALE_TEMPORARY
 
 TEMPORARY_PREFIX = ".~partnersheet-"
 REVIEW_DATE = "2026-11-22"

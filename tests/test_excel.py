@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT, build_partners_workbook, scores
 from partnersheet import excel
 from partnersheet.cli import main
+from partnersheet.excel import live
 from remote_excel import payload, replay, sheet_values
 from test_roundtrip import build_rich_workbook
 
@@ -243,7 +244,7 @@ def test_main_runs_the_calling_book_and_never_shows_a_traceback(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the disk is full\nmore detail")
 
-    monkeypatch.setattr(excel, "plan_review", fail)
+    monkeypatch.setattr(live, "plan_review", fail)
     excel.main()
     actions = actions_of(broken)
     assert [a["func"] for a in actions] == ["alert"]

@@ -35,10 +35,10 @@ from conftest import (
     digest,
     leftovers,
 )
-from partnersheet import package
 from partnersheet.cli import main
-from partnersheet.formula_results import _fill
-from partnersheet.package import Loss, find_losses
+from partnersheet.files import losses as package
+from partnersheet.files.formula_results import _fill
+from partnersheet.files.losses import Loss, find_losses
 
 #: A 1×1 PNG.
 PICTURE = bytes.fromhex(

@@ -27,9 +27,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 # Imported before any child process gives up its rights, so that it need read no source.
-import partnersheet.locks
-import partnersheet.package
-import partnersheet.workbook  # noqa: F401
+import partnersheet.files.locks
+import partnersheet.files.losses
+import partnersheet.files.workbook  # noqa: F401
 from conftest import (
     PARTNER_HEADERS,
     SMALL_PARTNERS,
@@ -42,8 +42,8 @@ from conftest import (
 from hostile import CASES, GIB, Case, compound_file, understated_part, zip_bomb
 from partnersheet.cli import main
 from partnersheet.errors import PartnersheetError, UnreadableWorkbook
-from partnersheet.workbook import check_workbook, review_workbook
-from partnersheet.xlsx import MAX_PART_BYTES, MAX_TOTAL_BYTES, _is_encrypted, identify
+from partnersheet.files.opening import MAX_PART_BYTES, MAX_TOTAL_BYTES, _is_encrypted, identify
+from partnersheet.files.workbook import check_workbook, review_workbook
 
 COMMANDS = [["check"], ["review"], ["review", "--output", "out.xlsx"], ["review", "--dry-run"]]
 

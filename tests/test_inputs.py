@@ -7,9 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from partnersheet.errors import Problem, WorkbookProblems
-from partnersheet.inputs import SheetData, UncalculatedFormula, read_inputs
-from partnersheet.model import (
+from partnersheet.core.inputs import read_inputs
+from partnersheet.core.model import (
     Agreement,
     CellValue,
     Column,
@@ -19,8 +18,10 @@ from partnersheet.model import (
     MissingScores,
     Settings,
 )
+from partnersheet.core.sheets import SheetData, UncalculatedFormula
+from partnersheet.errors import Problem, WorkbookProblems
 
-INGREDIENT_NAMES = tuple(i.value for i in Ingredient)
+INGREDIENT_NAMES = tuple(i.label for i in Ingredient)
 #: A Partners header with Trust in column M, as in the contract's example message.
 HEADERS = (
     "Partner",  # A
@@ -184,8 +185,8 @@ def test_columns_in_any_order_case_and_spacing() -> None:
     assert ann.hours_per_month == 3
     layout = inputs.layout
     assert layout.columns[Column.PARTNER] == 5
-    assert layout.columns[Column.TRUST] == 3
-    assert layout.columns[Column.VALUES_ALIGNMENT] == 2
+    assert layout.columns[Ingredient.TRUST] == 3
+    assert layout.columns[Ingredient.VALUES_ALIGNMENT] == 2
     assert layout.columns[Column.WEIGHTED_SCORE] == 11
     assert Column.RANK not in layout.columns
     assert Column.ORGANISATION not in layout.columns
@@ -547,7 +548,7 @@ def test_weights_are_read() -> None:
     rows[2] = ("  TRUST ", 0, "Reliable", "Follow up together")
     rows[6] = ("regular   communication", 1, None, "Book a monthly call")
     inputs = read(one_partner(), SheetData("Weights", rows))
-    got = {i.value: inputs.weights.weight(i) for i in Ingredient}
+    got = {i.label: inputs.weights.weight(i) for i in Ingredient}
     assert got == {
         "Trust": 0,
         "Friendship": 0.5,

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 from partnersheet import __version__, excel
 from partnersheet.cli import main
-from partnersheet.lite import BUTTON_CELL, BUTTON_SHAPE, requirements, script
+from partnersheet.excel import live
+from partnersheet.excel.lite import BUTTON_CELL, BUTTON_SHAPE, requirements, script
 from remote_excel import payload
 
 
@@ -78,7 +79,7 @@ def test_the_lite_script_runs_the_same_review(
             return cls(day.year, day.month, day.day)
 
     by_lite = xw.Book(json=payload(workbook))
-    monkeypatch.setattr(excel.dt, "date", Today)
+    monkeypatch.setattr(live.dt, "date", Today)
     lite_function(tmp_path)(by_lite)
     monkeypatch.undo()
 
@@ -118,7 +119,7 @@ def test_the_package_is_pure_python_so_lite_can_install_it(wheel: Path) -> None:
         metadata = email.message_from_bytes(
             archive.read(f"partnersheet-{__version__}.dist-info/METADATA")
         )
-    assert "partnersheet/lite/main.py" in names
+    assert "partnersheet/excel/lite/main.py" in names
     assert not [n for n in names if n.endswith((".so", ".pyd", ".dll"))]
     # Lite installs pure-Python wheels from PyPI and has its own builds of Pillow and
     # xlwings: every dependency must be one of those.

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from conftest import SMALL_PARTNERS, build_partners_workbook, digest, leftovers
 from partnersheet.cli import main
-from partnersheet.locks import Lock, find_lock
+from partnersheet.files.locks import Lock, find_lock
 
 
 def run(*args: str) -> Result:

@@ -22,8 +22,8 @@ from click.testing import CliRunner
 from oletools.olevba import VBA_Parser
 
 from partnersheet.cli import main
-from partnersheet.macro import STATUS_CELL, STATUS_PROMPT, XLWINGS_SETTINGS_SHEET
-from partnersheet.vba import BUTTON_MODULE, RECALCULATE_MACRO, RUN_PYTHON
+from partnersheet.excel.macro import STATUS_CELL, STATUS_PROMPT, XLWINGS_SETTINGS_SHEET
+from partnersheet.excel.vba import BUTTON_MODULE, RECALCULATE_MACRO, RUN_PYTHON
 
 MACRO_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 

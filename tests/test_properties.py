@@ -9,7 +9,7 @@ from fractions import Fraction
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from partnersheet.model import (
+from partnersheet.core.model import (
     Ingredient,
     IngredientWeight,
     MissingScores,
@@ -17,7 +17,7 @@ from partnersheet.model import (
     Settings,
     Weights,
 )
-from partnersheet.scoring import score_partners, weighted_score, work_on
+from partnersheet.core.scoring import score_partners, weighted_score, work_on
 
 INGREDIENTS = tuple(Ingredient)
 POLICIES = tuple(MissingScores)

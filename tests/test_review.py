@@ -9,10 +9,18 @@ from typing import Any
 
 import pytest
 
-from partnersheet.inputs import SheetData, read_inputs
-from partnersheet.model import COMPUTED_COLUMNS, CellValue, Column, ConflictKind, Inputs, Verdict
-from partnersheet.review import ReviewResult, plan_review
-from partnersheet.review_sheet import CHART_LIMIT, QUESTIONS, RANKING_HEADERS, LineKind
+from partnersheet.core.inputs import read_inputs
+from partnersheet.core.model import (
+    COMPUTED_COLUMNS,
+    CellValue,
+    Column,
+    ConflictKind,
+    Inputs,
+    Verdict,
+)
+from partnersheet.core.review import ReviewResult, plan_review
+from partnersheet.core.review_sheet import CHART_LIMIT, QUESTIONS, RANKING_HEADERS, LineKind
+from partnersheet.core.sheets import SheetData
 
 INGREDIENT_NAMES = (
     "Trust",
@@ -188,7 +196,7 @@ def test_most_important_names_work_on_and_its_action() -> None:
     result = review([row("Ann", (5, 5, 5, 5, 3, 5, 5)), row("Bea", S25)], weights=weights)
     most = result.most_important
     assert most is not None
-    assert [i.value for i in most.partner.work_on] == ["Regular communication"]
+    assert [i.label for i in most.partner.work_on] == ["Regular communication"]
     assert "Regular communication" in most.sentence
     assert "Put a monthly call in both diaries." in most.sentence
     assert "Follow up every referral together." not in most.sentence

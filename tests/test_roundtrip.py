@@ -41,7 +41,7 @@ from conftest import (
     write_value,
 )
 from partnersheet.cli import main
-from partnersheet.vba import partnersheet_vba_project
+from partnersheet.excel.vba import partnersheet_vba_project
 
 # --- a workbook laid out by a person ----------------------------------------------------------
 

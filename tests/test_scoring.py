@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pytest
 
-from partnersheet.model import (
+from partnersheet.core.model import (
     Band,
     Ingredient,
     IngredientWeight,
@@ -21,7 +21,7 @@ from partnersheet.model import (
     Settings,
     Weights,
 )
-from partnersheet.scoring import band, excel_round, score_partners, weighted_score, work_on
+from partnersheet.core.scoring import band, excel_round, score_partners, weighted_score, work_on
 
 INGREDIENTS = tuple(Ingredient)
 SCORE = MissingScores.SCORE_WHAT_IS_THERE

@@ -11,11 +11,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from partnersheet.errors import CannotWrite
-from partnersheet.model import (
+from partnersheet.core.model import (
     COMPUTED_COLUMNS,
-    INGREDIENT_HELP,
-    INPUT_COLUMNS,
+    INPUT_HEADERS,
+    PARTNERS_HEADERS,
     SETTING_HELP,
     Column,
     Ingredient,
@@ -25,7 +24,8 @@ from partnersheet.model import (
     Weights,
     normalise_name,
 )
-from partnersheet.template import (
+from partnersheet.errors import CannotWrite
+from partnersheet.files.template import (
     SHEETS,
     TEMP_PREFIX,
     build_workbook,
@@ -33,7 +33,7 @@ from partnersheet.template import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADERS = [c.value for c in INPUT_COLUMNS + COMPUTED_COLUMNS]
+HEADERS = [h.label for h in PARTNERS_HEADERS]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -152,8 +152,8 @@ def test_computed_columns_look_different(template: Any) -> None:
         assert header.font.italic
         assert sheet[f"{letter}2"].fill.fill_type == "solid"
         assert sheet[f"{letter}500"].fill.fill_type == "solid"
-    for column in INPUT_COLUMNS:
-        letter = column_letter(sheet, column.value)
+    for header in INPUT_HEADERS:
+        letter = column_letter(sheet, header.label)
         assert sheet[f"{letter}1"].font.bold
         assert sheet[f"{letter}2"].fill.fill_type is None
 
@@ -169,7 +169,7 @@ def test_each_score_column_has_a_dropdown_with_its_meaning(
         assert dv.type == "list"
         assert dv.formula1 == '"1,2,3,4,5"'
         assert dv.promptTitle == ingredient.label
-        assert dv.prompt.startswith(INGREDIENT_HELP[ingredient][0])
+        assert dv.prompt.startswith(ingredient.meaning)
         assert dv.prompt.endswith("Score 1 (lowest) to 5 (highest).")
         assert dv.showInputMessage and dv.showErrorMessage
         assert dv.errorStyle == "warning"
@@ -307,7 +307,8 @@ def test_no_formulas_anywhere(example: bool, tmp_path: Path) -> None:
 
 
 def example_weights(example: Any) -> dict[Ingredient, float]:
-    return {Ingredient(r["Ingredient"]): r["Weight"] for r in records(example["Weights"])}
+    by_label = {i.label: i for i in Ingredient}
+    return {by_label[r["Ingredient"]]: r["Weight"] for r in records(example["Weights"])}
 
 
 def example_scores(partner: dict[str, Any]) -> dict[Ingredient, int | None]:

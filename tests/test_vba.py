@@ -22,19 +22,15 @@ import xlwings
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from partnersheet.vba import (
+from partnersheet.excel.compound_file import Storage, Stream, write_compound_file
+from partnersheet.excel.compression import _offset_bits, compress, decompress
+from partnersheet.excel.vba import (
     BUTTON_MODULE,
     DICTIONARY_MODULE,
     RECALCULATE_MACRO,
     RUN_PYTHON,
     ModuleKind,
     VbaModule,
-    _compress,
-    _decompress,
-    _offset_bits,
-    _Storage,
-    _Stream,
-    _write_compound_file,
     build_vba_project,
     button_module,
     partnersheet_vba_project,
@@ -154,7 +150,7 @@ class Record:
 
 def dir_records(data: bytes) -> list[Record]:
     ole = open_strictly(data)
-    plain = _decompress(ole.openstream("VBA/dir").read())
+    plain = decompress(ole.openstream("VBA/dir").read())
     records = []
     position = 0
     while position < len(plain):
@@ -257,10 +253,10 @@ def chunk_flags(container: bytes) -> list[bool]:
 
 
 def assert_round_trip(data: bytes) -> None:
-    container = _compress(data)
+    container = compress(data)
     flags = chunk_flags(container)
     assert len(flags) == -(-len(data) // 4096)
-    restored = _decompress(container)
+    restored = decompress(container)
     if flags and not flags[-1]:
         # A raw chunk always holds 4096 bytes: a short last one is padded with zeros.
         assert restored == data.ljust(len(flags) * 4096, b"\x00")
@@ -269,12 +265,12 @@ def assert_round_trip(data: bytes) -> None:
 
 
 def test_decompressor_reads_the_spec_example() -> None:
-    assert _decompress(SPEC_OUTPUT) == SPEC_INPUT
+    assert decompress(SPEC_OUTPUT) == SPEC_INPUT
 
 
 def test_compressor_matches_the_spec_example_size() -> None:
-    container = _compress(SPEC_INPUT)
-    assert _decompress(container) == SPEC_INPUT
+    container = compress(SPEC_INPUT)
+    assert decompress(container) == SPEC_INPUT
     # Office breaks ties between equally long matches its own way; the length is the same.
     assert container[:3] == SPEC_OUTPUT[:3]
     assert len(container) == len(SPEC_OUTPUT)
@@ -296,9 +292,9 @@ def test_copy_token_bit_count_follows_the_spec(position: int, bits: int) -> None
 def test_copy_tokens_use_the_whole_length_field() -> None:
     # A run right after the first byte is one copy token of the longest length 4 bits allow.
     data = b"a" * 4096
-    container = _compress(data)
+    container = compress(data)
     assert len(container) < 20
-    assert _decompress(container) == data
+    assert decompress(container) == data
 
 
 @examples
@@ -333,18 +329,18 @@ REPETITIVE = st.builds(
 @example(b"ab" * 2048)
 @example(b"Sub X()\r\nEnd Sub\r\n" * 2000)
 def test_compression_round_trips_text_exactly(data: bytes) -> None:
-    container = _compress(data, allow_raw=False)
+    container = compress(data, allow_raw=False)
     assert all(chunk_flags(container))
-    assert _decompress(container) == data
+    assert decompress(container) == data
 
 
 def test_incompressible_chunk_is_raw_or_refused() -> None:
     noise = random.Random(7).randbytes(4096)
-    stored = _compress(noise)
+    stored = compress(noise)
     assert chunk_flags(stored) == [False]
-    assert _decompress(stored) == noise
+    assert decompress(stored) == noise
     with pytest.raises(ValueError, match="do not compress"):
-        _compress(noise, allow_raw=False)
+        compress(noise, allow_raw=False)
 
 
 @pytest.mark.parametrize(
@@ -353,7 +349,7 @@ def test_incompressible_chunk_is_raw_or_refused() -> None:
 )
 def test_decompressor_rejects_malformed_containers(container: bytes) -> None:
     with pytest.raises(ValueError):
-        _decompress(container)
+        decompress(container)
 
 
 # --- The project as olevba and olefile read it -------------------------------------------
@@ -509,7 +505,7 @@ def test_module_streams_hold_only_compressed_source(project: bytes) -> None:
     ole = open_strictly(project)
     for module in expected_modules():
         stream = ole.openstream(f"VBA/{module.name}").read()
-        assert _decompress(stream).decode("cp1252") == stored_text(module)
+        assert decompress(stream).decode("cp1252") == stored_text(module)
 
 
 def test_dir_stream_records(project: bytes) -> None:
@@ -682,7 +678,7 @@ def test_class_module_records() -> None:
     modules = [VbaModule("Widget", source, CLASS), VbaModule("Helpers", "", STANDARD)]
     data = build_vba_project(modules)
     ole = open_strictly(data)
-    text = _decompress(ole.openstream("VBA/Widget").read()).decode("cp1252")
+    text = decompress(ole.openstream("VBA/Widget").read()).decode("cp1252")
     assert text == stored_text(modules[0])
     assert text.split("\r\n")[:2] == [
         'Attribute VB_Name = "Widget"',
@@ -714,7 +710,7 @@ def test_line_ends_become_crlf() -> None:
     data = build_vba_project([VbaModule("Mixed", "Sub A()\n    x = 1\rEnd Sub", STANDARD)])
     stream = open_strictly(data).openstream("VBA/Mixed").read()
     assert (
-        _decompress(stream) == b'Attribute VB_Name = "Mixed"\r\nSub A()\r\n    x = 1\r\nEnd Sub\r\n'
+        decompress(stream) == b'Attribute VB_Name = "Mixed"\r\nSub A()\r\n    x = 1\r\nEnd Sub\r\n'
     )
 
 
@@ -794,9 +790,7 @@ def test_large_and_tiny_modules_round_trip(olevba: ModuleType) -> None:
 def test_difat_sectors_for_a_large_file() -> None:
     # More than 109 FAT sectors (about 7 MB) need DIFAT sectors beyond the header.
     big = random.Random(5).randbytes(8 * 1024 * 1024)
-    data = _write_compound_file(
-        _Storage("Root Entry", (_Stream("Big", big), _Stream("small", b"abc")))
-    )
+    data = write_compound_file(Storage("Root Entry", (Stream("Big", big), Stream("small", b"abc"))))
     (difat_sectors,) = struct.unpack_from("<I", data, 0x48)
     assert difat_sectors == 1
     ole = open_strictly(data)

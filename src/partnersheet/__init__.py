@@ -13,7 +13,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .workbook import check_workbook, review_workbook
+    from .files.workbook import check_workbook, review_workbook
 
 __all__ = [
     "CannotWrite",
@@ -42,7 +42,7 @@ def __getattr__(name: str) -> Any:
         return _version()
     # Imported on first use so that `partnersheet --help` need not load openpyxl.
     if name in ("check_workbook", "review_workbook"):
-        from . import workbook
+        from .files import workbook
 
         return getattr(workbook, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ import click
 from .errors import PartnersheetError, WorkbookProblems
 
 if TYPE_CHECKING:
-    from .review import ReviewResult
+    from .core.review import ReviewResult
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
 
@@ -136,7 +136,7 @@ def new(path: Path, example: bool, force: bool) -> None:
       partnersheet new partners.xlsx --example
       partnersheet new partners.xlsm
     """
-    from .template import write_new_workbook
+    from .files.template import write_new_workbook
 
     with _reported():
         write_new_workbook(path, example=example, force=force)
@@ -192,7 +192,7 @@ def review(
       partnersheet review partners.xlsx --output reviewed.xlsx --date 2026-11-22
       partnersheet review partners.xlsx --dry-run --json
     """
-    from .workbook import review_workbook
+    from .files.workbook import review_workbook
 
     with _reported(), _progress(quiet=as_json) as progress:
         result = review_workbook(
@@ -261,7 +261,7 @@ def check(path: Path) -> None:
     Example:
       partnersheet check partners.xlsx
     """
-    from .workbook import check_workbook
+    from .files.workbook import check_workbook
 
     with _reported():
         inputs = check_workbook(path)
@@ -286,7 +286,7 @@ def lite(output: Path | None) -> None:
     Example:
       partnersheet lite --output lite
     """
-    from .lite import BUTTON_CELL, BUTTON_SHAPE, requirements, script
+    from .excel.lite import BUTTON_CELL, BUTTON_SHAPE, requirements, script
 
     button = (
         f"On the Partners sheet, insert a shape (Insert > Shapes), type {BUTTON_SHAPE} on it, "

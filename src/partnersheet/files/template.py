@@ -9,8 +9,6 @@ import os
 import secrets
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,22 +19,28 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from partnersheet.errors import CannotWrite
-from partnersheet.model import (
-    COMPUTED_COLUMNS,
+from ..core.model import (
     HISTORY_HEADERS,
-    INGREDIENT_HELP,
-    INPUT_COLUMNS,
+    PARTNERS_HEADERS,
     SETTING_HELP,
     Agreement,
-    Band,
     Column,
+    Header,
     Ingredient,
-    IngredientWeight,
     MissingScores,
     Setting,
     Weights,
 )
+from ..errors import CannotWrite
+from .example import (
+    EXAMPLE_COMPETITORS,
+    EXAMPLE_PARTNERS,
+    EXAMPLE_SETTINGS,
+    ExamplePartner,
+    example_history,
+    example_weights,
+)
+from .instructions import INSTRUCTIONS as INSTRUCTION_LINES
 
 PARTNERS = "Partners"
 WEIGHTS = "Weights"
@@ -71,7 +75,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _CENTRE = Alignment(horizontal="center", vertical="top")
 
-_NUMBER_FORMATS: dict[Column, str] = {
+_NUMBER_FORMATS: dict[Header, str] = {
     Column.HOURS_PER_MONTH: "0.0",
     Column.FEES_RECEIVED: "#,##0",
     Column.LAST_CONTACT: "yyyy-mm-dd",
@@ -119,12 +123,12 @@ def build_workbook(example: bool = False, *, macro: bool = False) -> Workbook:
     partners = workbook.active
     partners.title = PARTNERS
     header_row = 2 if macro else 1
-    _fill_partners(partners, _EXAMPLE_PARTNERS if example else (), header_row=header_row)
-    weights = _example_weights() if example else Weights()
+    _fill_partners(partners, EXAMPLE_PARTNERS if example else (), header_row=header_row)
+    weights = example_weights() if example else Weights()
     _fill_weights(workbook.create_sheet(WEIGHTS), weights)
-    settings = dict(_EXAMPLE_SETTINGS) if example else {}
+    settings = dict(EXAMPLE_SETTINGS) if example else {}
     _fill_settings(workbook.create_sheet(SETTINGS), settings)
-    _fill_competitors(workbook.create_sheet(COMPETITORS), _EXAMPLE_COMPETITORS if example else ())
+    _fill_competitors(workbook.create_sheet(COMPETITORS), EXAMPLE_COMPETITORS if example else ())
     _fill_instructions(workbook.create_sheet(INSTRUCTIONS))
     if example:
         _fill_history(workbook.create_sheet(HISTORY), weights)
@@ -134,7 +138,7 @@ def build_workbook(example: bool = False, *, macro: bool = False) -> Workbook:
             sheet, fit_to_width=not is_partners, header_row=header_row if is_partners else 1
         )
     if macro:
-        from partnersheet.macro import add_macro_parts
+        from ..excel.macro import add_macro_parts
 
         add_macro_parts(workbook)
     workbook.active = 0
@@ -253,45 +257,45 @@ _CENTRED = Alignment(horizontal="center", vertical="top")
 
 
 def _fill_partners(
-    sheet: Worksheet, example: Sequence[_ExamplePartner], *, header_row: int = 1
+    sheet: Worksheet, example: Sequence[ExamplePartner], *, header_row: int = 1
 ) -> None:
-    columns = INPUT_COLUMNS + COMPUTED_COLUMNS
     first, last = header_row + 1, LAST_ROW + header_row - 1
-    for number, column in enumerate(columns, start=1):
+    for number, header in enumerate(PARTNERS_HEADERS, start=1):
         letter = get_column_letter(number)
+        computed = isinstance(header, Column) and header.computed
+        score = isinstance(header, Ingredient)
         _style_header(
-            sheet.cell(row=header_row, column=number, value=column.value),
-            computed=column.computed,
+            sheet.cell(row=header_row, column=number, value=header.label), computed=computed
         )
-        width = _SCORE_WIDTH if column.ingredient else _PARTNERS_WIDTHS[column]
-        sheet.column_dimensions[letter].width = width
-        number_format = _NUMBER_FORMATS.get(column)
+        sheet.column_dimensions[letter].width = _SCORE_WIDTH if score else _PARTNERS_WIDTHS[header]  # type: ignore[index]
+        number_format = _NUMBER_FORMATS.get(header)
         for row in range(first, last + 1):
             cell = sheet.cell(row=row, column=number)
             if number_format:
                 cell.number_format = number_format
-            if column.computed:
+            if computed:
                 cell.fill = _COMPUTED_BODY_FILL
-            if column.ingredient:
+            if score:
                 cell.alignment = _CENTRED
-        _partners_validation(sheet, column, f"{letter}{first}:{letter}{last}")
+        _partners_validation(sheet, header, f"{letter}{first}:{letter}{last}")
     sheet.row_dimensions[header_row].height = 45
     sheet.freeze_panes = f"B{first}"
     for row, partner in enumerate(example, start=first):
         for number, value in enumerate(partner.cells(), start=1):
             if value is not None:
                 cell = sheet.cell(row=row, column=number, value=value)
-                cell.alignment = _CENTRED if columns[number - 1].ingredient else _TOP
+                is_score = isinstance(PARTNERS_HEADERS[number - 1], Ingredient)
+                cell.alignment = _CENTRED if is_score else _TOP
 
 
-def _partners_validation(sheet: Worksheet, column: Column, cells: str) -> None:
-    ingredient = column.ingredient
-    if ingredient is not None:
+def _partners_validation(sheet: Worksheet, column: Header, cells: str) -> None:
+    if isinstance(column, Ingredient):
+        ingredient = column
         lowest, highest = (
             SETTING_HELP[Setting.LOWEST_SCORE][0],
             SETTING_HELP[Setting.HIGHEST_SCORE][0],
         )
-        meaning = INGREDIENT_HELP[ingredient][0]
+        meaning = ingredient.meaning
         # A warning rather than a stop: whoever changes the scale on Settings can still type
         # their own scores; partnersheet checks them against Settings on every review.
         _validation(
@@ -326,7 +330,7 @@ def _partners_validation(sheet: Worksheet, column: Column, cells: str) -> None:
     _validation(
         sheet,
         cells,
-        title=column.value,
+        title=column.label,
         prompt=prompt,
         kind=kind,
         formula=formula,
@@ -416,8 +420,12 @@ def _fill_weights(sheet: Worksheet, weights: Weights) -> None:
     widths = (24, 9, 50, 50)
     _write_headers(sheet, WEIGHTS_HEADERS, widths)
     for row, ingredient in enumerate(Ingredient, start=2):
-        meaning, action = INGREDIENT_HELP[ingredient]
-        values = (ingredient.label, weights.weight(ingredient), meaning, action)
+        values = (
+            ingredient.label,
+            weights.weight(ingredient),
+            ingredient.meaning,
+            ingredient.action,
+        )
         for number, value in enumerate(values, start=1):
             sheet.cell(row=row, column=number, value=value).alignment = _WRAP
         sheet.cell(row=row, column=2).alignment = _CENTRE
@@ -475,7 +483,7 @@ def _fill_instructions(sheet: Worksheet) -> None:
     sheet.column_dimensions["A"].width = width
     sheet.sheet_view.showGridLines = False
     row = 1
-    for kind, text in _INSTRUCTIONS:
+    for kind, text in INSTRUCTION_LINES:
         cell = sheet.cell(row=row, column=1, value=text)
         if kind == "title":
             cell.font = Font(name="Calibri", bold=True, size=16, color="1F4E78")
@@ -492,7 +500,7 @@ def _fill_instructions(sheet: Worksheet) -> None:
 
 def _fill_history(sheet: Worksheet, weights: Weights) -> None:
     _write_headers(sheet, HISTORY_HEADERS, (13, 22, 10, 7, 9, 130))
-    for row, entry in enumerate(_earlier_review(weights), start=2):
+    for row, entry in enumerate(example_history(weights), start=2):
         for number, value in enumerate(entry, start=1):
             sheet.cell(row=row, column=number, value=value)
         sheet.cell(row=row, column=1).number_format = "yyyy-mm-dd"
@@ -518,362 +526,3 @@ def _height(cells: Iterable[tuple[object, float]]) -> float:
         if isinstance(value, str):
             lines = max(lines, math.ceil(len(value) * 1.1 / max(width - 1, 1)))
     return 15.0 * lines + 2
-
-
-# --- The instructions -------------------------------------------------------------------
-
-_INSTRUCTIONS: tuple[tuple[str, str], ...] = (
-    ("title", "partnersheet: score and review your referral partners"),
-    ("heading", "What it is for"),
-    (
-        "text",
-        "If much of your work comes through referrals, a handful of strategic partners matter "
-        "a great deal. This workbook lists them and scores each one on seven ingredients of a "
-        "good partnership: trust, friendship, opportunity, credibility, regular communication, "
-        "shared goals, and values alignment. You weight the ingredients the way your business "
-        "needs, and partnersheet reviews the lot.",
-    ),
-    (
-        "text",
-        "The review answers four questions. Which partnership matters most, and what would "
-        "make it even better? Which is least effective: ditch it, or work on it? Which "
-        "partnerships bring you into conflict? And if you needed more chargeable time, which "
-        "relationship could you spend less time on without hurting your business?",
-    ),
-    ("heading", "What you fill in"),
-    (
-        "text",
-        "Partners: one row per partner. Only Partner and the seven score columns (Trust to "
-        "Values alignment) are needed. The other columns (organisation, what they offer, how "
-        "the partnership is agreed, hours you spend on it a month, referrals and fees in the "
-        "last 12 months, last contact, notes) make the review more useful. Select a cell to "
-        "see what goes in it.",
-    ),
-    (
-        "text",
-        "Scores: give each ingredient a whole number from 1 (lowest) to 5 (highest). The "
-        "Weights sheet says what each ingredient means.",
-    ),
-    (
-        "text",
-        "Competitor group: give partners who compete with each other the same group name, "
-        "for example two executive coaches. Also refers to: the names of your own competitors "
-        "that this partner also sends work to, separated by commas.",
-    ),
-    (
-        "text",
-        "Weights: how much each ingredient counts. 1 is normal, 2 counts twice as much, 0 "
-        "leaves it out. The Action column is the advice the review gives when that ingredient "
-        "is the one to work on; put it in your own words if you like.",
-    ),
-    (
-        "text",
-        "Settings: the score scale, the weighted scores from which a partnership counts as "
-        "Strong, Keep or Improve (below that it is Ditch), your hourly chargeable rate and "
-        "currency, and what a blank score means.",
-    ),
-    (
-        "text",
-        "Competitors: your own competitors, with any other names they go by in Also known as "
-        "(separate names with ;). partnersheet uses this sheet to spot partners who also send "
-        "work to them.",
-    ),
-    ("heading", "What partnersheet fills in"),
-    (
-        "text",
-        "The shaded columns at the right of Partners, from Weighted score to Status. Anything "
-        "typed there is replaced on every review.",
-    ),
-    (
-        "text",
-        "Review: the answers to the four questions, the ranking, a chart of the scores and the "
-        "partners still to score. It is replaced whole on every review, so keep your own notes "
-        "elsewhere.",
-    ),
-    (
-        "text",
-        "History: one row per ranked partner for each review, with its date and the weights "
-        "used. Rows are kept from one review to the next, so the Review can show which "
-        "relationships are growing and which are fading. A second review on the same day "
-        "replaces that day's rows.",
-    ),
-    ("heading", "How to run it"),
-    (
-        "text",
-        "Save and close the workbook, then type in a terminal:   partnersheet review yourfile.xlsx",
-    ),
-    (
-        "text",
-        "To check what you typed without changing anything:   partnersheet check yourfile.xlsx"
-        "   Each problem is listed with its sheet and cell (for example Partners!M7) and what "
-        "to do about it. When there is any problem, nothing is written.",
-    ),
-    ("heading", "What is never touched"),
-    (
-        "text",
-        "Sheets you add yourself, and columns you add to Partners under headers of your own, "
-        "are left exactly as they are; so are your formatting, comments and dropdowns.",
-    ),
-    ("heading", "Scores left blank"),
-    (
-        "text",
-        "You may leave a score blank while you are still getting to know a partner; a blank "
-        "is never counted as 0. The Settings value Missing scores decides what happens. Score "
-        "what is there (the default): the partner is scored on the ingredients that have a "
-        "score and its Status says Provisional. Count as lowest: each blank counts as the "
-        "lowest score. Do not rank: the partner is left out of the ranking until every score "
-        "is in.",
-    ),
-    ("heading", "How the weighted score works"),
-    (
-        "text",
-        "Each partner gets a weighted score from 0 (every ingredient at the lowest score) to "
-        "100 (every ingredient at the highest), each ingredient counting as much as its weight. "
-        "With the standard settings, 75 and above is Strong, 50 and above Keep, 30 and above "
-        "Improve, and below 30 Ditch.",
-    ),
-)
-
-
-# --- The example ------------------------------------------------------------------------
-
-_Scores = tuple[int | None, int | None, int | None, int | None, int | None, int | None, int | None]
-
-
-@dataclass(frozen=True)
-class _ExamplePartner:
-    """One partner of the example: today's row, and the scores of the earlier review."""
-
-    partner: str
-    organisation: str
-    offers: str
-    agreement: Agreement
-    hours_per_month: float
-    referrals_sent: int
-    referrals_received: int
-    fees_received: int
-    last_contact: dt.date
-    #: In Ingredient order; None is a score left blank.
-    scores: _Scores
-    notes: str
-    competitor_group: str = ""
-    also_refers_to: str = ""
-    #: Scores at the earlier review; None when the partner was not yet scored then.
-    earlier_scores: _Scores | None = None
-
-    def cells(self) -> tuple[object, ...]:
-        """The values of the Partners input columns, in INPUT_COLUMNS order."""
-        by_column: dict[Column, object] = {
-            Column.PARTNER: self.partner,
-            Column.ORGANISATION: self.organisation,
-            Column.OFFERS: self.offers,
-            Column.COMPETITOR_GROUP: self.competitor_group or None,
-            Column.ALSO_REFERS_TO: self.also_refers_to or None,
-            Column.AGREEMENT: self.agreement.value,
-            Column.HOURS_PER_MONTH: self.hours_per_month,
-            Column.REFERRALS_SENT: self.referrals_sent,
-            Column.REFERRALS_RECEIVED: self.referrals_received,
-            Column.FEES_RECEIVED: self.fees_received,
-            Column.LAST_CONTACT: self.last_contact,
-            Column.NOTES: self.notes,
-        }
-        for ingredient, score in zip(Ingredient, self.scores, strict=True):
-            by_column[Column(ingredient.value)] = score
-        return tuple(by_column[column] for column in INPUT_COLUMNS)
-
-
-EXAMPLE_REVIEWED_ON = dt.date(2026, 8, 14)
-
-#: The example's weights: opportunity counts double, friendship half.
-_EXAMPLE_WEIGHT_VALUES: dict[Ingredient, float] = {
-    Ingredient.FRIENDSHIP: 0.5,
-    Ingredient.OPPORTUNITY: 2,
-}
-
-_EXAMPLE_SETTINGS: tuple[tuple[Setting, str | int], ...] = (
-    (Setting.CHARGEABLE_RATE, 150),
-    (Setting.CURRENCY, "£"),
-)
-
-_EXAMPLE_COMPETITORS: tuple[tuple[str, str], ...] = (
-    ("Apex Leadership Partners", "Apex LP; Apex Leadership"),
-    ("Summit People Development", ""),
-    ("Brightwater Coaching", ""),
-)
-
-# Scores in Ingredient order: Trust, Friendship, Opportunity, Credibility,
-# Regular communication, Shared goals, Values alignment.
-_EXAMPLE_PARTNERS: tuple[_ExamplePartner, ...] = (
-    _ExamplePartner(
-        partner="Priya Shah",
-        organisation="Shah & Co HR Consulting",
-        offers="HR consultancy for growing tech firms",
-        agreement=Agreement.WRITTEN,
-        hours_per_month=4,
-        referrals_sent=3,
-        referrals_received=9,
-        fees_received=28500,
-        last_contact=dt.date(2026, 11, 10),
-        scores=(5, 4, 5, 5, 4, 5, 5),
-        earlier_scores=(5, 4, 5, 5, 3, 5, 5),
-        notes="Introduces me to each leadership team she works with.",
-    ),
-    _ExamplePartner(
-        partner="Tom Whitaker",
-        organisation="Whitaker Coaching",
-        offers="Executive coaching for finance directors",
-        competitor_group="Executive coaching",
-        agreement=Agreement.VERBAL,
-        hours_per_month=3,
-        referrals_sent=4,
-        referrals_received=3,
-        fees_received=7200,
-        last_contact=dt.date(2026, 11, 3),
-        scores=(4, 4, 4, 4, 3, 4, 4),
-        earlier_scores=(3, 4, 3, 4, 2, 3, 4),
-        notes="Monthly breakfast since the summer; picking up fast.",
-    ),
-    _ExamplePartner(
-        partner="Dr Helen Okafor",
-        organisation="Okafor Executive Development",
-        offers="Executive coaching for new CEOs",
-        competitor_group="Executive coaching",
-        agreement=Agreement.WRITTEN,
-        hours_per_month=2,
-        referrals_sent=2,
-        referrals_received=2,
-        fees_received=5400,
-        last_contact=dt.date(2026, 9, 18),
-        scores=(4, 3, 3, 4, 2, 3, 4),
-        earlier_scores=(4, 4, 4, 5, 3, 4, 4),
-        notes="Busy with her own clients this year; we have drifted.",
-    ),
-    _ExamplePartner(
-        partner="Marcus Bell",
-        organisation="Bell Recruitment",
-        offers="Senior leadership recruitment",
-        also_refers_to="Apex LP, Clearview Coaching",
-        agreement=Agreement.VERBAL,
-        hours_per_month=2,
-        referrals_sent=1,
-        referrals_received=4,
-        fees_received=8400,
-        last_contact=dt.date(2026, 10, 22),
-        scores=(3, 3, 4, 3, 3, 3, 2),
-        earlier_scores=(3, 3, 4, 3, 3, 3, 3),
-        notes="Good referrer, but also sends work to other coaches.",
-    ),
-    _ExamplePartner(
-        partner="Sarah Lindqvist",
-        organisation="Lindqvist Accountants",
-        offers="Accounts and tax for owner-managers",
-        agreement=Agreement.NONE,
-        hours_per_month=1,
-        referrals_sent=0,
-        referrals_received=1,
-        fees_received=1800,
-        last_contact=dt.date(2026, 11, 12),
-        scores=(None, None, 4, 4, 3, None, 4),
-        notes="Met in September; too early to score three ingredients.",
-    ),
-    _ExamplePartner(
-        partner="Gareth Price",
-        organisation="Thames Valley Business Circle",
-        offers="Business networking group and events",
-        agreement=Agreement.NONE,
-        hours_per_month=12,
-        referrals_sent=2,
-        referrals_received=2,
-        fees_received=3000,
-        last_contact=dt.date(2026, 11, 14),
-        scores=(3, 4, 3, 3, 4, 3, 3),
-        earlier_scores=(3, 4, 3, 3, 4, 3, 4),
-        notes="Weekly breakfasts, two evening events; few referrals.",
-    ),
-    _ExamplePartner(
-        partner="James Osei",
-        organisation="Osei Training Ltd",
-        offers="Management training courses",
-        agreement=Agreement.VERBAL,
-        hours_per_month=2,
-        referrals_sent=1,
-        referrals_received=4,
-        fees_received=9600,
-        last_contact=dt.date(2026, 10, 30),
-        scores=(4, 3, 4, 4, 3, 4, 5),
-        earlier_scores=(4, 3, 4, 4, 3, 3, 4),
-        notes="Course delegates come to me for one-to-one coaching.",
-    ),
-    _ExamplePartner(
-        partner="Fiona Mackay",
-        organisation="Mackay Employment Law",
-        offers="Employment law for small employers",
-        agreement=Agreement.NONE,
-        hours_per_month=1,
-        referrals_sent=1,
-        referrals_received=0,
-        fees_received=0,
-        last_contact=dt.date(2026, 5, 20),
-        scores=(2, 2, 1, 2, 1, 1, 2),
-        earlier_scores=(2, 2, 2, 2, 1, 2, 2),
-        notes="Nothing either way since spring; wrong kind of client.",
-    ),
-)
-
-
-def _example_weights() -> Weights:
-    return Weights(
-        {
-            i: IngredientWeight(
-                i, _EXAMPLE_WEIGHT_VALUES.get(i, 1), INGREDIENT_HELP[i][0], INGREDIENT_HELP[i][1]
-            )
-            for i in Ingredient
-        }
-    )
-
-
-def _earlier_review(weights: Weights) -> list[tuple[object, ...]]:
-    """The example's History rows for EXAMPLE_REVIEWED_ON, computed as a review would."""
-    lowest = int(SETTING_HELP[Setting.LOWEST_SCORE][0])
-    highest = int(SETTING_HELP[Setting.HIGHEST_SCORE][0])
-    scored: list[tuple[str, float]] = []
-    for partner in _EXAMPLE_PARTNERS:
-        if partner.earlier_scores is None:
-            continue
-        total = Fraction(0)
-        total_weight = Fraction(0)
-        for ingredient, score in zip(Ingredient, partner.earlier_scores, strict=True):
-            if score is None:
-                continue
-            weight = Fraction(weights.weight(ingredient))
-            total += weight * (score - lowest)
-            total_weight += weight
-        exact = 100 * total / ((highest - lowest) * total_weight)
-        # Half away from zero, as Excel's ROUND (scores are never negative).
-        scored.append((partner.partner, math.floor(exact * 10 + Fraction(1, 2)) / 10))
-    rows: list[tuple[object, ...]] = []
-    for name, weighted_score in sorted(scored, key=lambda item: (-item[1], item[0].casefold())):
-        rank = 1 + sum(other > weighted_score for _, other in scored)
-        rows.append(
-            (
-                EXAMPLE_REVIEWED_ON,
-                name,
-                weighted_score,
-                rank,
-                _band(weighted_score).value,
-                weights.short_text(),
-            )
-        )
-    return rows
-
-
-def _band(score: float) -> Band:
-    thresholds = (
-        (Setting.STRONG_FROM, Band.STRONG),
-        (Setting.KEEP_FROM, Band.KEEP),
-        (Setting.IMPROVE_FROM, Band.IMPROVE),
-    )
-    for setting, band in thresholds:
-        if score >= float(SETTING_HELP[setting][0]):
-            return band
-    return Band.DITCH

@@ -17,12 +17,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PartnersheetError, Problem, WorkbookProblems
-from .inputs import SHEET_NAMES, SheetData, column_letter, find_sheet, read_inputs
-from .model import HISTORY_HEADERS, STATUS_NAME, CellValue
-from .review import ComputedCells, HistoryPlan, ReviewResult, plan_review
-from .review_sheet import ReviewLayout, ReviewLine
-from .review_style import COMPUTED_FILL, FONT, SPREAD_KINDS, CellStyle, Rule, cell_style
+from ..core.inputs import read_inputs
+from ..core.model import CELL_TEXT_LIMIT, HISTORY_HEADERS, STATUS_NAME, CellValue, fitted_text
+from ..core.plans import HISTORY_SCORE_FORMAT, HISTORY_WIDTHS, ComputedCells, HistoryPlan
+from ..core.review import ReviewResult, plan_review
+from ..core.review_sheet import ReviewLayout, ReviewLine
+from ..core.review_style import COMPUTED_FILL, FONT, SPREAD_KINDS, CellStyle, Rule, cell_style
+from ..core.sheets import READ_SHEETS, SheetData, column_letter, find_sheet
+from ..errors import PartnersheetError, Problem, WorkbookProblems
 
 #: The title of partnersheet's message boxes.
 TITLE = "partnersheet"
@@ -31,16 +33,10 @@ TITLE = "partnersheet"
 #: reading them all would stall Excel.
 MAX_CELLS = 4_000_000
 
-#: Excel's limit on the characters in one cell.
-CELL_TEXT_LIMIT = 32_767
-
 #: Problems listed in the message box; the rest are counted.
 LISTED_PROBLEMS = 12
 
 _POINTS_PER_CM = 72 / 2.54
-
-#: Column widths of a History sheet partnersheet adds, as in the .xlsx adapter.
-_HISTORY_WIDTHS = {1: 12.0, 2: 24.0, 3: 15.0, 5: 10.0, 6: 90.0}
 
 
 def main() -> None:
@@ -89,9 +85,9 @@ def recalculate(book: Any, *, reviewed_on: dt.date | None = None) -> ReviewResul
 
 def _read_sheets(book: Any, titles: Sequence[str]) -> dict[str, SheetData]:
     sheets: dict[str, SheetData] = {}
-    for name in SHEET_NAMES:
+    for name in READ_SHEETS:
         title = find_sheet(titles, name)
-        if title is not None and name != "Review":
+        if title is not None:
             sheets[title] = _sheet_data(book.sheets[title])
     return sheets
 
@@ -138,10 +134,8 @@ def _from_excel(value: Any) -> CellValue:
 def _to_excel(value: CellValue) -> Any:
     """A value to write; text always stays text (never a formula, number or date)."""
     if isinstance(value, str):
-        if len(value) > CELL_TEXT_LIMIT - 1:
-            value = value[: CELL_TEXT_LIMIT - 2] + "…"
         # A leading apostrophe makes Excel keep what follows as typed text.
-        return "'" + value
+        return "'" + fitted_text(value, CELL_TEXT_LIMIT - 1)
     return value
 
 
@@ -354,7 +348,7 @@ def _set_number_format(cells: Any, number_format: str) -> None:
 def _write_history(book: Any, plan: HistoryPlan) -> None:
     if plan.title is None:
         sheet = book.sheets.add("History", after=book.sheets[len(book.sheets) - 1])
-        for column, width in _HISTORY_WIDTHS.items():
+        for column, width in HISTORY_WIDTHS.items():
             sheet.range((1, column)).column_width = width
         sheet.freeze_panes.freeze_at("A2")
     else:
@@ -378,7 +372,7 @@ def _write_history(book: Any, plan: HistoryPlan) -> None:
         ).number_format = "yyyy-mm-dd"
         sheet.range(
             (plan.first_row, score_column), (plan.last_row, score_column)
-        ).number_format = "0.0"
+        ).number_format = HISTORY_SCORE_FORMAT
 
 
 # --- reporting -------------------------------------------------------------------------

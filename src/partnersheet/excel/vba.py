@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import itertools
 import json
 import re
 import struct
@@ -19,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+from .compound_file import Storage, Stream, write_compound_file
+from .compression import compress
 
 __all__ = [
     "BUTTON_MODULE",
@@ -219,171 +221,6 @@ def _check_modules(modules: Sequence[VbaModule], project_name: str) -> None:
             raise ValueError(f"module {module.name!r}: leave out the VERSION ... END block")
 
 
-# --- MS-OVBA compression (section 2.4.1) ---------------------------------------------------
-
-_CHUNK_SIZE = 4096
-_MIN_MATCH = 3
-
-
-def _offset_bits(position: int) -> int:
-    """Bits a copy token gives to its offset, ``position`` bytes into a decompressed chunk."""
-    # MS-OVBA 2.4.1.3.19.1: the ceiling of log2(position), and never fewer than 4.
-    return max((position - 1).bit_length(), 4)
-
-
-def _common_length(data: bytes, earlier: int, later: int, limit: int) -> int:
-    """How many bytes from ``later`` repeat those from ``earlier`` (at most ``limit``)."""
-    length = _MIN_MATCH
-    # Long runs are compared a block at a time: byte by byte would be slow in Python.
-    while (
-        length + 64 <= limit
-        and data[earlier + length : earlier + length + 64]
-        == data[later + length : later + length + 64]
-    ):
-        length += 64
-    while length < limit and data[earlier + length] == data[later + length]:
-        length += 1
-    return length
-
-
-def _compress_chunk(chunk: bytes) -> bytes | None:
-    """The token sequences for one chunk, or None when they would not fit in 4096 bytes."""
-    out = bytearray()
-    # Every earlier position in the chunk, by the three bytes starting there: a match must
-    # start with the same three bytes, so these are the only candidates worth comparing.
-    starts: dict[bytes, list[int]] = {}
-    end = len(chunk)
-    position = 0
-    while position < end:
-        flag_at = len(out)
-        out.append(0)
-        flags = 0
-        for bit in range(8):
-            if position >= end:
-                break
-            length, offset = _longest_match(chunk, position, starts)
-            if length >= _MIN_MATCH:
-                bits = _offset_bits(position)
-                length = min(length, (0xFFFF >> bits) + _MIN_MATCH)
-                out += struct.pack("<H", ((offset - 1) << (16 - bits)) | (length - _MIN_MATCH))
-                flags |= 1 << bit
-            else:
-                length = 1
-                out.append(chunk[position])
-            for covered in range(position, min(position + length, end - _MIN_MATCH + 1)):
-                starts.setdefault(chunk[covered : covered + _MIN_MATCH], []).append(covered)
-            position += length
-        out[flag_at] = flags
-        if len(out) > _CHUNK_SIZE:
-            return None
-    return bytes(out)
-
-
-def _longest_match(chunk: bytes, position: int, starts: dict[bytes, list[int]]) -> tuple[int, int]:
-    """The longest earlier repeat of the bytes at ``position`` as (length, offset).
-
-    As in MS-OVBA 2.4.1.3.19.4, the nearest candidate wins a tie and the length is counted up
-    to the end of the chunk (it is cut to what a copy token can hold afterwards).
-    """
-    limit = len(chunk) - position
-    if limit < _MIN_MATCH:
-        return 0, 0
-    best_length = 0
-    best_offset = 0
-    for candidate in reversed(starts.get(chunk[position : position + _MIN_MATCH], ())):
-        length = _common_length(chunk, candidate, position, limit)
-        if length > best_length:
-            best_length = length
-            best_offset = position - candidate
-            if length == limit:
-                break
-    return best_length, best_offset
-
-
-def _compress(data: bytes, *, allow_raw: bool = True) -> bytes:
-    """A CompressedContainer holding ``data`` (MS-OVBA 2.4.1.3.6).
-
-    A chunk whose tokens would not fit is stored raw, padded to 4096 bytes as the spec says.
-    Excel is reported to drop modules stored that way, so VBA streams pass
-    ``allow_raw=False`` and get a ValueError instead (real source text always compresses).
-    """
-    out = bytearray(b"\x01")
-    for start in range(0, len(data), _CHUNK_SIZE):
-        chunk = data[start : start + _CHUNK_SIZE]
-        body = _compress_chunk(chunk)
-        if body is not None:
-            # Header: size of the whole chunk less 3, signature 0b011, flag 1 (compressed).
-            out += struct.pack("<H", 0xB000 | (len(body) + 2 - 3))
-            out += body
-        elif allow_raw:
-            out += struct.pack("<H", 0x3000 | (_CHUNK_SIZE + 2 - 3))
-            out += chunk.ljust(_CHUNK_SIZE, b"\x00")
-        else:
-            raise ValueError(
-                f"bytes {start}-{start + len(chunk)} do not compress; "
-                "a VBA stream cannot hold them safely"
-            )
-    return bytes(out)
-
-
-def _decompress(container: bytes) -> bytes:
-    """The bytes held in a CompressedContainer (MS-OVBA 2.4.1.3.1); ValueError if malformed."""
-    if not container or container[0] != 0x01:
-        raise ValueError("a compressed container starts with the byte 0x01")
-    out = bytearray()
-    position = 1
-    while position < len(container):
-        if position + 2 > len(container):
-            raise ValueError("truncated chunk header")
-        (header,) = struct.unpack_from("<H", container, position)
-        if (header >> 12) & 0b111 != 0b011:
-            raise ValueError(f"bad chunk signature at byte {position}")
-        chunk_end = position + (header & 0x0FFF) + 3
-        if chunk_end > len(container):
-            raise ValueError(f"chunk at byte {position} runs past the end")
-        position += 2
-        chunk_start = len(out)
-        if not header & 0x8000:
-            if chunk_end - position != _CHUNK_SIZE:
-                raise ValueError("an uncompressed chunk holds exactly 4096 bytes")
-            out += container[position:chunk_end]
-            position = chunk_end
-            continue
-        while position < chunk_end:
-            flags = container[position]
-            position += 1
-            for bit in range(8):
-                if position >= chunk_end:
-                    break
-                if not flags >> bit & 1:
-                    out.append(container[position])
-                    position += 1
-                    continue
-                if position + 2 > chunk_end:
-                    raise ValueError("truncated copy token")
-                (token,) = struct.unpack_from("<H", container, position)
-                position += 2
-                done = len(out) - chunk_start
-                if done == 0:
-                    raise ValueError("a copy token cannot start a chunk")
-                bits = _offset_bits(done)
-                length = (token & (0xFFFF >> bits)) + _MIN_MATCH
-                offset = (token >> (16 - bits)) + 1
-                source = len(out) - offset
-                if source < chunk_start:
-                    raise ValueError("copy token reaches before its chunk")
-                if offset >= length:
-                    out += out[source : source + length]
-                else:
-                    # The copy overlaps what it writes: the repeated part is the last
-                    # ``offset`` bytes, over and over.
-                    pattern = bytes(out[source:])
-                    out += (pattern * (length // offset + 1))[:length]
-        if len(out) - chunk_start > _CHUNK_SIZE:
-            raise ValueError("a chunk decompresses to more than 4096 bytes")
-    return bytes(out)
-
-
 # --- MS-OVBA project streams ---------------------------------------------------------------
 
 # Version 0xFFFF and no PerformanceCache: Excel must compile the modules from source.
@@ -550,29 +387,29 @@ def build_vba_project(modules: Sequence[VbaModule], *, project_name: str = "VBAP
     _check_modules(modules, project_name)
     project_id = _project_id(modules, project_name)
     module_streams = tuple(
-        _Stream(
+        Stream(
             module.name,
-            _compress(_encode(_module_text(module), f"module {module.name!r}"), allow_raw=False),
+            compress(_encode(_module_text(module), f"module {module.name!r}"), allow_raw=False),
         )
         for module in modules
     )
-    vba = _Storage(
+    vba = Storage(
         "VBA",
         (
-            _Stream("_VBA_PROJECT", _VBA_PROJECT_STREAM),
-            _Stream("dir", _compress(_dir_stream(modules, project_name), allow_raw=False)),
+            Stream("_VBA_PROJECT", _VBA_PROJECT_STREAM),
+            Stream("dir", compress(_dir_stream(modules, project_name), allow_raw=False)),
             *module_streams,
         ),
     )
-    root = _Storage(
+    root = Storage(
         "Root Entry",
         (
             vba,
-            _Stream("PROJECT", _project_stream(modules, project_name, project_id)),
-            _Stream("PROJECTwm", _project_wm_stream(modules)),
+            Stream("PROJECT", _project_stream(modules, project_name, project_id)),
+            Stream("PROJECTwm", _project_wm_stream(modules)),
         ),
     )
-    return _write_compound_file(root)
+    return write_compound_file(root)
 
 
 def partnersheet_vba_project(sheet_code_names: Sequence[str]) -> bytes:
@@ -589,252 +426,3 @@ def partnersheet_vba_project(sheet_code_names: Sequence[str]) -> bytes:
         button_module(),
     ]
     return build_vba_project(modules)
-
-
-# --- MS-CFB compound file, version 3 -------------------------------------------------------
-
-_SECTOR = 512
-_MINI_SECTOR = 64
-_MINI_CUTOFF = 4096
-_IDS_PER_SECTOR = _SECTOR // 4
-_HEADER_DIFAT = 109
-_ENTRY_SIZE = 128
-_MAXREGSECT = 0xFFFFFFFA
-_DIFSECT = 0xFFFFFFFC
-_FATSECT = 0xFFFFFFFD
-_ENDOFCHAIN = 0xFFFFFFFE
-_FREESECT = 0xFFFFFFFF
-_NOSTREAM = 0xFFFFFFFF
-_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-_STORAGE, _STREAM, _ROOT = 1, 2, 5
-_RED, _BLACK = 0, 1
-_BAD_NAME_CHARACTERS = frozenset("/\\:!")
-
-
-@dataclass(frozen=True)
-class _Stream:
-    name: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class _Storage:
-    name: str
-    children: tuple[_Stream | _Storage, ...]
-
-
-def _name_key(name: str) -> tuple[int, tuple[int, ...]]:
-    """MS-CFB 2.6.4 order: shorter names first, then UTF-16 code units of the upper case."""
-    units = name.encode("utf-16-le")
-    # Simple (one-to-one) upper-casing: a letter whose upper case is longer stays as it is.
-    upper = "".join(c.upper() if len(c.upper()) == 1 else c for c in name).encode("utf-16-le")
-    return len(units), struct.unpack(f"<{len(upper) // 2}H", upper)
-
-
-def _check_entry_name(name: str) -> None:
-    if not name or len(name.encode("utf-16-le")) > 62:
-        raise ValueError(f"compound file names hold 1 to 31 characters, not {name!r}")
-    if _BAD_NAME_CHARACTERS & set(name):
-        raise ValueError(f"compound file name {name!r} has one of / \\ : !")
-
-
-def _chain(first: int, count: int) -> list[int]:
-    """FAT entries for ``count`` consecutive sectors starting at ``first``."""
-    return [*range(first + 1, first + count), _ENDOFCHAIN] if count else []
-
-
-def _sectors(size: int, sector: int) -> int:
-    return -(-size // sector)
-
-
-def _fat_sizes(other_sectors: int) -> tuple[int, int]:
-    """How many FAT and DIFAT sectors a file with ``other_sectors`` more sectors needs."""
-    fat = max(1, _sectors(other_sectors, _IDS_PER_SECTOR))
-    while True:
-        difat = _sectors(max(0, fat - _HEADER_DIFAT), _IDS_PER_SECTOR - 1)
-        if fat * _IDS_PER_SECTOR >= other_sectors + fat + difat:
-            return fat, difat
-        fat += 1
-
-
-def _write_compound_file(root: _Storage) -> bytes:
-    """A version 3 compound file (512-byte sectors) holding the tree under ``root``."""
-    # Directory entries in pre-order; each storage's children in the order of their names.
-    nodes: list[_Stream | _Storage] = []
-    members: list[list[int]] = []
-
-    def visit(node: _Stream | _Storage) -> None:
-        index = len(nodes)
-        nodes.append(node)
-        members.append([])
-        if isinstance(node, _Storage):
-            children = sorted(node.children, key=lambda member: _name_key(member.name))
-            for member in children:
-                _check_entry_name(member.name)
-            for first, second in itertools.pairwise(children):
-                if _name_key(first.name) == _name_key(second.name):
-                    raise ValueError(f"two entries of {node.name!r} are named {second.name!r}")
-            for member in children:
-                members[index].append(len(nodes))
-                visit(member)
-
-    visit(root)
-    count = len(nodes)
-    left = [_NOSTREAM] * count
-    right = [_NOSTREAM] * count
-    child = [_NOSTREAM] * count
-    color = [_BLACK] * count
-    for index, siblings in enumerate(members):
-        if siblings:
-            child[index] = _link_siblings(siblings, left, right, color)
-
-    # Streams under the cutoff go to the mini stream, the rest to sectors of their own.
-    mini_stream = bytearray()
-    mini_fat: list[int] = []
-    start = [0] * count
-    size = [0] * count
-    big: list[tuple[int, bytes]] = []
-    for index, node in enumerate(nodes):
-        if not isinstance(node, _Stream):
-            continue
-        size[index] = len(node.data)
-        if not node.data:
-            start[index] = _ENDOFCHAIN
-        elif len(node.data) < _MINI_CUTOFF:
-            used = _sectors(len(node.data), _MINI_SECTOR)
-            start[index] = len(mini_fat)
-            mini_fat += _chain(len(mini_fat), used)
-            mini_stream += node.data.ljust(used * _MINI_SECTOR, b"\x00")
-        else:
-            big.append((index, node.data))
-
-    dir_sectors = _sectors(count * _ENTRY_SIZE, _SECTOR)
-    mini_fat_sectors = _sectors(len(mini_fat) * 4, _SECTOR)
-    mini_stream_sectors = _sectors(len(mini_stream), _SECTOR)
-    big_sectors = [_sectors(len(data), _SECTOR) for _, data in big]
-    others = dir_sectors + mini_fat_sectors + mini_stream_sectors + sum(big_sectors)
-    fat_sectors, difat_sectors = _fat_sizes(others)
-    total = fat_sectors + difat_sectors + others
-    if total > _MAXREGSECT:
-        raise ValueError("too much data for a compound file")
-
-    # Layout: FAT, DIFAT, directory, mini FAT, mini stream, then each large stream.
-    fat = [_FATSECT] * fat_sectors + [_DIFSECT] * difat_sectors
-    first_dir = len(fat)
-    fat += _chain(first_dir, dir_sectors)
-    first_mini_fat = len(fat) if mini_fat_sectors else _ENDOFCHAIN
-    fat += _chain(len(fat), mini_fat_sectors)
-    root_start = len(fat) if mini_stream_sectors else _ENDOFCHAIN
-    fat += _chain(len(fat), mini_stream_sectors)
-    for (index, _), used in zip(big, big_sectors, strict=True):
-        start[index] = len(fat)
-        fat += _chain(len(fat), used)
-    fat += [_FREESECT] * (fat_sectors * _IDS_PER_SECTOR - len(fat))
-    start[0] = root_start
-    size[0] = len(mini_stream)
-
-    fat_ids = list(range(fat_sectors))
-    header_difat = fat_ids[:_HEADER_DIFAT]
-    header_difat += [_FREESECT] * (_HEADER_DIFAT - len(header_difat))
-    difat = bytearray()
-    rest = fat_ids[_HEADER_DIFAT:]
-    for number in range(difat_sectors):
-        ids = rest[number * (_IDS_PER_SECTOR - 1) : (number + 1) * (_IDS_PER_SECTOR - 1)]
-        ids += [_FREESECT] * (_IDS_PER_SECTOR - 1 - len(ids))
-        following = fat_sectors + number + 1 if number + 1 < difat_sectors else _ENDOFCHAIN
-        difat += struct.pack(f"<{_IDS_PER_SECTOR}I", *ids, following)
-
-    directory = bytearray()
-    for index, node in enumerate(nodes):
-        kind = _ROOT if index == 0 else _STORAGE if isinstance(node, _Storage) else _STREAM
-        directory += _dir_entry(
-            node.name,
-            kind,
-            color[index],
-            left[index],
-            right[index],
-            child[index],
-            start[index],
-            size[index],
-        )
-    unused = struct.pack("<64sHBB3I", b"", 0, 0, 0, _NOSTREAM, _NOSTREAM, _NOSTREAM)
-    unused = unused.ljust(_ENTRY_SIZE, b"\x00")
-    directory += unused * (dir_sectors * (_SECTOR // _ENTRY_SIZE) - count)
-
-    header = struct.pack(
-        "<8s16s5H6s9I",
-        _SIGNATURE,
-        bytes(16),
-        0x003E,  # minor version
-        0x0003,  # major version 3: 512-byte sectors
-        0xFFFE,  # byte order mark: little-endian
-        9,  # sector shift: 2**9 bytes
-        6,  # mini sector shift: 2**6 bytes
-        bytes(6),
-        0,  # directory sector count: always 0 in version 3
-        fat_sectors,
-        first_dir,
-        0,  # transaction signature
-        _MINI_CUTOFF,
-        first_mini_fat,
-        mini_fat_sectors,
-        fat_sectors if difat_sectors else _ENDOFCHAIN,
-        difat_sectors,
-    ) + struct.pack(f"<{_HEADER_DIFAT}I", *header_difat)
-
-    # Unused mini FAT entries are free, not zero (zero would chain to mini sector 0).
-    mini_fat += [_FREESECT] * (mini_fat_sectors * _IDS_PER_SECTOR - len(mini_fat))
-    body = bytearray(header)
-    body += struct.pack(f"<{len(fat)}I", *fat)
-    body += difat
-    body += directory
-    body += struct.pack(f"<{len(mini_fat)}I", *mini_fat)
-    for part in (bytes(mini_stream), *(data for _, data in big)):
-        body += part.ljust(_sectors(len(part), _SECTOR) * _SECTOR, b"\x00")
-    return bytes(body)
-
-
-def _link_siblings(siblings: list[int], left: list[int], right: list[int], color: list[int]) -> int:
-    """Link name-sorted ``siblings`` into a red-black tree; return the id of its root.
-
-    The tree is built by halving, so every level but the deepest is full: all nodes are
-    black except those on the deepest level (below the root), which are red. Every path
-    from the root down then passes the same number of black nodes, and no red node has a
-    red child.
-    """
-    deepest = len(siblings).bit_length() - 1
-
-    def build(low: int, high: int, depth: int) -> int:
-        if low >= high:
-            return _NOSTREAM
-        middle = (low + high) // 2
-        node = siblings[middle]
-        left[node] = build(low, middle, depth + 1)
-        right[node] = build(middle + 1, high, depth + 1)
-        color[node] = _RED if depth == deepest and depth > 0 else _BLACK
-        return node
-
-    return build(0, len(siblings), 0)
-
-
-def _dir_entry(
-    name: str, kind: int, color: int, left: int, right: int, child: int, start: int, size: int
-) -> bytes:
-    """A 128-byte directory entry; CLSID, state bits and both timestamps are left zero."""
-    encoded = name.encode("utf-16-le")
-    return struct.pack(
-        "<64sHBB3I16sIQQIQ",
-        encoded,
-        len(encoded) + 2,  # the name's length in bytes counts its terminating null
-        kind,
-        color,
-        left,
-        right,
-        child,
-        bytes(16),
-        0,
-        0,
-        0,
-        start,
-        size,
-    )

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PartnersheetError
+from ..errors import PartnersheetError
 
 #: Enough of any lock file: Excel's is 165 bytes, LibreOffice's one short line.
 _READ = 4096

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import CannotWrite
-from .inputs import read_inputs
-from .model import Inputs
-from .review import ReviewResult, plan_review
-from .xlsx import (
-    LoadedBook,
-    apply_review,
-    load_book,
-    read_book,
-    refuse_declarations,
-    save_book,
-)
+from ..core.inputs import read_inputs
+from ..core.model import Inputs
+from ..core.review import ReviewResult, plan_review
+from ..errors import CannotWrite
+from .reading import read_workbook
 
 
 def check_workbook(path: Path) -> Inputs:
-    """Read and check a workbook; raise `WorkbookProblems` or `UnreadableWorkbook`.
-
-    Only the sheets partnersheet reads are read, as a stream: nothing is loaded whole.
-    """
-    sheets, titles = read_book(path)
-    refuse_declarations(path)
-    return read_inputs(sheets, titles)
+    """Read and check a workbook; raise `WorkbookProblems` or `UnreadableWorkbook`."""
+    with _collector_paused():
+        book = read_workbook(path)
+        return read_inputs(book.sheets, book.titles)
 
 
 def review_workbook(
@@ -52,45 +44,48 @@ def review_workbook(
     """
     tell = progress or (lambda step: None)
     tell(f"Reading {path.name}")
+    in_place = output is None or output.resolve() == path.resolve()
     if not dry_run:
         from .locks import refuse_if_locked
 
-        in_place = output is None or output.resolve() == path.resolve()
         if not ignore_lock:
             refuse_if_locked(path if in_place or output is None else output, output=not in_place)
         if in_place and not accept_loss:
             # Imported here: only a review in place looks for what a save would lose.
-            from .package import refuse_losses
-            from .xlsx import identify
+            from .losses import refuse_losses
+            from .opening import identify
 
             identify(path)
             refuse_losses(path)
-    book = load_book(path)
-    try:
-        return _review(book, path, output, reviewed_on, dry_run, tell)
-    finally:
-        # openpyxl keeps a macro-enabled workbook's file open to copy its macros from.
-        if book.workbook.vba_archive is not None:
-            book.workbook.vba_archive.close()
+    with _collector_paused():
+        book = read_workbook(path)
+        if output is not None:
+            _check_output(path, output, book.macro_enabled)
+        tell("Checking and scoring the partners")
+        result = plan_review(read_inputs(book.sheets, book.titles), reviewed_on or dt.date.today())
+        if not dry_run:
+            from .xlsx import write_review
 
-
-def _review(
-    book: LoadedBook,
-    path: Path,
-    output: Path | None,
-    reviewed_on: dt.date | None,
-    dry_run: bool,
-    tell: Callable[[str], None],
-) -> ReviewResult:
-    if output is not None:
-        _check_output(path, output, book.macro_enabled)
-    tell("Checking and scoring the partners")
-    result = plan_review(read_inputs(book.sheets, book.titles), reviewed_on or dt.date.today())
-    if not dry_run:
-        tell(f"Writing {(output or path).name}")
-        apply_review(book, result)
-        save_book(book.workbook, output or path, like=path, formula_results=book.formula_results)
+            tell(f"Writing {(output or path).name}")
+            write_review(book, result, output or path)
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a workbook is read, reviewed and written.
+
+    A workbook is millions of objects that live until the end; each full collection would
+    walk all of them again, for nothing (about 3 s of a review of 10,000 partners). Objects
+    are still freed as soon as nothing refers to them; only cycles wait until the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _check_output(path: Path, output: Path, macro_enabled: bool) -> None:

@@ -18,8 +18,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .model import STATUS_NAME
-from .review_sheet import COLUMN_WIDTHS
+from ..core.model import STATUS_NAME
+from ..core.review_sheet import COLUMN_WIDTHS
 from .vba import RECALCULATE_MACRO, partnersheet_vba_project
 
 #: The sheet xlwings' VBA module reads its settings from.

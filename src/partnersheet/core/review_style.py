@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
 
-from .review_sheet import CENTRED_COLUMNS, LineKind
+from .review_sheet import RANKING_COLUMNS, LineKind
 
 FONT = "Calibri"
 NAVY = "1F3864"
@@ -54,7 +53,6 @@ class CellStyle:
         return self == CellStyle()
 
 
-@cache
 def cell_style(kind: LineKind, column: int) -> CellStyle:
     """The style of column `column` (1 = A) of a Review line of kind `kind`."""
     first = column == 1
@@ -88,7 +86,7 @@ def cell_style(kind: LineKind, column: int) -> CellStyle:
     if kind is LineKind.TABLE_ROW:
         return CellStyle(
             wrap=True,
-            horizontal="center" if column in CENTRED_COLUMNS else None,
+            horizontal="center" if RANKING_COLUMNS[column - 1].centred else None,
             vertical="top",
             rule=(Rule.THIN, RULE_COLOUR),
         )

@@ -26,7 +26,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from .errors import PartnersheetError, UnreadableWorkbook
+from ..core.model import join_and
+from ..errors import PartnersheetError, UnreadableWorkbook
 
 #: Bytes read from a big part at a time.
 _CHUNK = 4 * 1024 * 1024
@@ -167,16 +168,12 @@ def loss_message(name: str, losses: Iterable[Loss]) -> str:
             continue
         shown = titles if len(titles) <= 3 else [*titles[:3], f"{len(titles) - 3} more"]
         label = "sheet" if len(titles) == 1 else "sheets"
-        items.append(f"{kind} on {label} {_and(shown)}")
+        items.append(f"{kind} on {label} {join_and(shown)}")
     return (
-        f"{name} holds {_and(items)}, which partnersheet cannot keep when it saves the "
+        f"{name} holds {join_and(items)}, which partnersheet cannot keep when it saves the "
         "workbook; write the review to a copy with --output and this file stays as it is, or "
         "run again with --accept-loss to review it in place without them."
     )
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- reading the package ----------------------------------------------------------------------

@@ -1,0 +1,138 @@
+"""Weighted scores, ranks, bands, what to work on, and each partner's status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights
+
+
+@dataclass(frozen=True)
+class Score:
+    """What the scoring rules make of one partner."""
+
+    partner: Partner
+    #: 0 to 100, rounded to 1 decimal; None when the partner is not ranked.
+    weighted_score: float | None
+    #: 1 = strongest; equal weighted scores share a rank.
+    rank: int | None
+    band: Band | None
+    #: The one or two ingredients whose improvement would raise the score most.
+    work_on: tuple[Ingredient, ...]
+    #: Weighted score per hour a month; None without hours or without a score.
+    score_per_hour: float | None
+    #: `OK`, `Provisional: ... not scored`, or `Not ranked: ...`.
+    status: str
+
+    @property
+    def ranked(self) -> bool:
+        return self.rank is not None
+
+    @property
+    def provisional(self) -> bool:
+        return self.status != "OK"
+
+
+def excel_round(value: float, digits: int = 1) -> float:
+    """Round half away from zero, as Excel's ROUND does on the value it shows (15 digits)."""
+    shown = Decimal(format(value, ".15g"))
+    return float(shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def weighted_score(partner: Partner, weights: Weights, settings: Settings) -> float | None:
+    """The unrounded 0–100 score over the ingredients counted; None when nothing counts."""
+    low, high = settings.lowest_score, settings.highest_score
+    total = weight_sum = 0.0
+    for ingredient in Ingredient:
+        score = partner.score(ingredient)
+        if score is None:
+            if settings.missing_scores is not MissingScores.COUNT_AS_LOWEST:
+                continue
+            score = low
+        weight = weights.weight(ingredient)
+        total += weight * (score - low)
+        weight_sum += weight
+    if weight_sum == 0:
+        return None
+    # Float noise can stray a hair past the ends (100.00000000000001); the formula cannot.
+    return min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
+
+
+def band(score: float, settings: Settings) -> Band:
+    if score >= settings.strong_from:
+        return Band.STRONG
+    if score >= settings.keep_from:
+        return Band.KEEP
+    if score >= settings.improve_from:
+        return Band.IMPROVE
+    return Band.DITCH
+
+
+def work_on(partner: Partner, weights: Weights, settings: Settings) -> tuple[Ingredient, ...]:
+    """The ingredients with the largest weight × (Highest − score), at most two.
+
+    An unscored ingredient counts as Lowest score. When several share the largest gain the
+    first two in the workbook's order are named; nothing when no gain is possible.
+    """
+
+    def gain(ingredient: Ingredient) -> float:
+        score = partner.score(ingredient)
+        counted = settings.lowest_score if score is None else score
+        return weights.weight(ingredient) * (settings.highest_score - counted)
+
+    gains = {i: gain(i) for i in Ingredient}
+    best = max(gains.values())
+    if best <= 0:
+        return ()
+    return tuple(i for i in Ingredient if gains[i] == best)[:2]
+
+
+def status_and_score(
+    partner: Partner, weights: Weights, settings: Settings
+) -> tuple[str, float | None]:
+    """The partner's Status, and its rounded weighted score when it is ranked."""
+    unscored = partner.unscored
+    labels = ", ".join(i.label for i in unscored)
+    if len(unscored) == len(Ingredient):
+        return "Not ranked: no ingredient is scored yet", None
+    if unscored and settings.missing_scores is MissingScores.DO_NOT_RANK:
+        return f"Not ranked: {labels} not scored", None
+    raw = weighted_score(partner, weights, settings)
+    if raw is None:
+        return "Not ranked: only ingredients weighted 0 are scored", None
+    return (f"Provisional: {labels} not scored" if unscored else "OK"), excel_round(raw)
+
+
+def ranks(scores: Iterable[float]) -> dict[float, int]:
+    """Each weighted score's rank: one more than the number of higher scores, so equal
+    scores share a rank and the next rank skips (1, 2, 2, 4)."""
+    ordered = sorted(scores, reverse=True)
+    rank_of: dict[float, int] = {}
+    for position, score in enumerate(ordered, start=1):
+        rank_of.setdefault(score, position)
+    return rank_of
+
+
+def score_partners(
+    partners: Sequence[Partner], weights: Weights, settings: Settings
+) -> tuple[Score, ...]:
+    """Score every partner, in the order given."""
+    statuses = [status_and_score(p, weights, settings) for p in partners]
+    rank_of = ranks(score for _, score in statuses if score is not None)
+    scores = []
+    for partner, (status, value) in zip(partners, statuses, strict=True):
+        hours = partner.hours_per_month
+        scores.append(
+            Score(
+                partner=partner,
+                weighted_score=value,
+                rank=None if value is None else rank_of[value],
+                band=None if value is None else band(value, settings),
+                work_on=work_on(partner, weights, settings),
+                score_per_hour=excel_round(value / hours) if value is not None and hours else None,
+                status=status,
+            )
+        )
+    return tuple(scores)
