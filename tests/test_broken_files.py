@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from conftest import SMALL_PARTNERS, build_partners_workbook, digest, leftovers
 from partnersheet.cli import main
+from partnersheet.files import writing
 from partnersheet.files.workbook import review_workbook
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -197,8 +198,8 @@ def test_a_workbook_damaged_inside_gets_one_sentence(tmp_path: Path, command: li
 def half_written_then(error: Exception) -> Callable[..., None]:
     """A save that writes the start of the file and then fails, as a full disk would."""
 
-    def save(self: object, filename: object) -> None:
-        Path(str(filename)).write_bytes(b"PK\x03\x04 the first few bytes")
+    def save(changes: object, temporary: Path) -> None:
+        temporary.write_bytes(b"PK\x03\x04 the first few bytes")
         raise error
 
     return save
@@ -211,8 +212,8 @@ def test_a_failed_save_leaves_the_workbook_and_no_temporary_file(
     path = real_workbook(tmp_path / "partners.xlsx")
     before = digest(path)
     monkeypatch.setattr(
-        openpyxl.workbook.workbook.Workbook,
-        "save",
+        writing,
+        "_write_package",
         half_written_then(OSError(errno.ENOSPC, "No space left on device")),
     )
     args = ["review", "partners.xlsx"] + (["--output", output] if output else [])
@@ -232,9 +233,7 @@ def test_an_unexpected_failure_while_saving_harms_nothing(
 ) -> None:
     path = real_workbook(tmp_path / "partners.xlsx")
     before = digest(path)
-    monkeypatch.setattr(
-        openpyxl.workbook.workbook.Workbook, "save", half_written_then(RuntimeError("writer"))
-    )
+    monkeypatch.setattr(writing, "_write_package", half_written_then(RuntimeError("writer")))
     with pytest.raises(RuntimeError, match="writer"):
         review_workbook(path)
     assert digest(path) == before

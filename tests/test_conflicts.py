@@ -30,7 +30,7 @@ def make_partner(
         competitor_group=group,
         also_refers_to=refers_to,
         referrals_sent=referrals_sent,
-        scores=dict.fromkeys(Ingredient, 3),
+        scores=(3,) * len(Ingredient),
     )
 
 

@@ -27,9 +27,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 # Imported before any child process gives up its rights, so that it need read no source.
-import partnersheet.files.locks
-import partnersheet.files.losses
-import partnersheet.files.workbook  # noqa: F401
 from conftest import (
     PARTNER_HEADERS,
     SMALL_PARTNERS,

@@ -38,8 +38,7 @@ def make_weights(values: Sequence[float]) -> Weights:
 
 def make_partners(all_scores: Sequence[Scores]) -> list[Partner]:
     return [
-        Partner(row=n + 2, name=f"Partner {n}", scores=dict(zip(INGREDIENTS, s, strict=True)))
-        for n, s in enumerate(all_scores)
+        Partner(row=n + 2, name=f"Partner {n}", scores=tuple(s)) for n, s in enumerate(all_scores)
     ]
 
 

@@ -53,7 +53,7 @@ def make_partner(
         row=row,
         name=name,
         hours_per_month=hours,
-        scores=dict(zip(INGREDIENTS, scores, strict=True)),
+        scores=tuple(scores),
     )
 
 

@@ -118,7 +118,14 @@ def example() -> Any:
 
 
 def test_sheets_in_order_with_partners_active(template: Any) -> None:
-    assert template.sheetnames == ["Partners", "Weights", "Settings", "Competitors", "Instructions"]
+    assert template.sheetnames == [
+        "Partners",
+        "Review",
+        "Weights",
+        "Settings",
+        "Competitors",
+        "Instructions",
+    ]
     assert list(SHEETS) == template.sheetnames
     assert template.active.title == "Partners"
 
@@ -466,7 +473,7 @@ def test_write_a_macro_workbook(tmp_path: Path, name: str) -> None:
     write_new_workbook(tmp_path / name)
     assert [p.name for p in tmp_path.iterdir()] == [name]
     book = openpyxl.load_workbook(tmp_path / name, keep_vba=True)
-    assert book.sheetnames == [SHEETS[0], "Review", *SHEETS[1:], "xlwings.conf"]
+    assert book.sheetnames == [*SHEETS, "xlwings.conf"]
 
 
 @pytest.mark.parametrize("name", ["partners.csv", "partners", "partners.xls"])

@@ -161,12 +161,6 @@ def new(path: Path, example: bool, force: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Check and compute, but write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON document of the review.")
 @click.option(
-    "--accept-loss",
-    is_flag=True,
-    help="Write in place even though saving drops what partnersheet cannot keep "
-    "(text boxes, sparklines, threaded comments...).",
-)
-@click.option(
     "--ignore-lock",
     is_flag=True,
     help="Write even though a lock file says the workbook is open in Excel or LibreOffice.",
@@ -177,7 +171,6 @@ def review(
     reviewed_on: dt.date | None,
     dry_run: bool,
     as_json: bool,
-    accept_loss: bool,
     ignore_lock: bool,
 ) -> None:
     """Score and rank the partners in PATH and write the Review and History sheets.
@@ -200,7 +193,6 @@ def review(
             output=output,
             reviewed_on=reviewed_on,
             dry_run=dry_run,
-            accept_loss=accept_loss,
             ignore_lock=ignore_lock,
             progress=progress,
         )

@@ -35,6 +35,11 @@ def read_history(
         header_row=table.row,
         columns=columns,
         last_row=below[-1] if below else table.row,
+        filled_headers=frozenset(
+            number
+            for number, value in enumerate(data.rows.get(table.row, ()), start=1)
+            if not is_blank(value)
+        ),
     )
     rows = []
     for number in below:

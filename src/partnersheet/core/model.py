@@ -70,6 +70,10 @@ class Ingredient(Enum):
         self.action = action
 
 
+#: The ingredients in the workbook's order, for going through them quickly.
+INGREDIENTS: tuple[Ingredient, ...] = tuple(Ingredient)
+
+
 class MissingScores(Enum):
     """What a blank score means (the Settings value `Missing scores`)."""
 
@@ -228,12 +232,16 @@ class Weights:
     def weight(self, ingredient: Ingredient) -> float:
         return self.rows[ingredient].weight
 
+    def in_order(self) -> tuple[float, ...]:
+        """Each ingredient's weight, in the order of INGREDIENTS."""
+        return tuple(self.rows[i].weight for i in INGREDIENTS)
+
     def action(self, ingredient: Ingredient) -> str:
         return self.rows[ingredient].action
 
     def short_text(self) -> str:
         """The weights in a short form for History, so a change of weighting shows."""
-        return ", ".join(f"{i.label} {format_number(self.weight(i))}" for i in Ingredient)
+        return ", ".join(f"{i.label} {format_number(self.weight(i))}" for i in INGREDIENTS)
 
 
 @dataclass(frozen=True)
@@ -262,16 +270,16 @@ class Partner:
     referrals_received: int | None = None
     fees_received: float | None = None
     last_contact: dt.date | None = None
-    #: A score per ingredient; None where the cell is blank.
-    scores: Mapping[Ingredient, int | None] = field(default_factory=dict)
+    #: The score of each ingredient, in the order of INGREDIENTS; None where it is blank.
+    scores: tuple[int | None, ...] = (None,) * len(INGREDIENTS)
     notes: str = ""
 
     def score(self, ingredient: Ingredient) -> int | None:
-        return self.scores.get(ingredient)
+        return self.scores[INGREDIENTS.index(ingredient)]
 
     @property
     def unscored(self) -> tuple[Ingredient, ...]:
-        return tuple(i for i in Ingredient if self.scores.get(i) is None)
+        return tuple(i for i, s in zip(INGREDIENTS, self.scores, strict=True) if s is None)
 
 
 @dataclass(frozen=True)
@@ -311,6 +319,8 @@ class HistoryLayout:
     columns: tuple[int, ...]
     #: The last row holding anything (the header row when none).
     last_row: int
+    #: The columns whose header cell holds anything (History's headers and the user's).
+    filled_headers: frozenset[int] = frozenset()
 
 
 HISTORY_HEADERS: tuple[str, ...] = (

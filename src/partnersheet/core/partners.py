@@ -6,13 +6,13 @@ from collections.abc import Mapping
 
 from ..errors import Problem
 from .model import (
+    INGREDIENTS,
     INPUT_HEADERS,
     PARTNERS_HEADERS,
     REQUIRED_HEADERS,
     Agreement,
     Column,
     Header,
-    Ingredient,
     Partner,
     PartnersLayout,
     Settings,
@@ -111,6 +111,18 @@ class _PartnerReader:
         self.settings = settings
         self.problems = problems
         self.inputs = [columns[h] for h in INPUT_HEADERS if h in columns]
+        low, high = settings.lowest_score, settings.highest_score
+
+        def fits(score: int) -> bool:
+            # A scale that is itself wrong is reported once, on Settings, rather than against
+            # every score.
+            return high <= low or low <= score <= high
+
+        #: How each score is read: its column, conversion, name, advice and check.
+        self.score_readings = [
+            (columns[i], as_whole, i.label, f"enter a whole number from {low} to {high}", fits)
+            for i in INGREDIENTS
+        ]
         #: Each name as compared → the row it is first listed in.
         self.first_row_of: dict[str, int] = {}
 
@@ -119,7 +131,7 @@ class _PartnerReader:
         if row.is_blank(self.inputs):
             return None
         name = self._name(row)
-        scores = {ingredient: self._score(row, ingredient) for ingredient in Ingredient}
+        scores = tuple(row.read(*reading) for reading in self.score_readings)
         column = self.columns.get
         agreement = row.read(
             column(Column.AGREEMENT),
@@ -201,19 +213,3 @@ class _PartnerReader:
         else:
             self.first_row_of[key] = row.row
         return name
-
-    def _score(self, row: Row, ingredient: Ingredient) -> int | None:
-        low, high = self.settings.lowest_score, self.settings.highest_score
-
-        def fits(score: int) -> bool:
-            # A scale that is itself wrong is reported once, on Settings, rather than against
-            # every score.
-            return high <= low or low <= score <= high
-
-        return row.read(
-            self.columns[ingredient],
-            as_whole,
-            ingredient.label,
-            f"enter a whole number from {low} to {high}",
-            fits,
-        )

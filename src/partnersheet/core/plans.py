@@ -7,7 +7,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .model import COMPUTED_COLUMNS, HISTORY_HEADERS, CellValue, Column, HistoryRow, Inputs
+from .model import (
+    COMPUTED_COLUMNS,
+    HISTORY_HEADERS,
+    CellValue,
+    Column,
+    HistoryRow,
+    Inputs,
+    PartnersLayout,
+)
 from .sheets import find_sheet
 
 #: The number format of the computed columns that hold a score.
@@ -61,24 +69,32 @@ HISTORY_SCORE_FORMAT = _SCORE_FORMAT
 HISTORY_WIDTHS: Mapping[int, float] = {1: 12.0, 2: 24.0, 3: 15.0, 5: 10.0, 6: 90.0}
 
 
-def computed_cells(
-    inputs: Inputs, values_of_row: Mapping[int, tuple[CellValue, ...]]
-) -> ComputedCells:
-    """The computed columns, given each partner's values in the order of COMPUTED_COLUMNS."""
-    layout = inputs.layout
+def computed_columns(layout: PartnersLayout) -> tuple[tuple[int, Column], ...]:
+    """Where each computed column is on the Partners sheet: where its header is, or, for a
+    column the sheet lacks, the next free column right of the headers."""
     columns: list[tuple[int, Column]] = []
-    new_headers: list[tuple[int, str]] = []
     next_free = layout.next_free_column
     for column in COMPUTED_COLUMNS:
         number = layout.columns.get(column)
         if number is None:
             number = next_free
             next_free += 1
-            new_headers.append((number, column.label))
         columns.append((number, column))
+    return tuple(columns)
+
+
+def computed_cells(
+    inputs: Inputs, values_of_row: Mapping[int, tuple[CellValue, ...]]
+) -> ComputedCells:
+    """The computed columns, given each partner's values in the order of COMPUTED_COLUMNS."""
+    layout = inputs.layout
+    columns = computed_columns(layout)
+    new_headers = tuple(
+        (number, column.label) for number, column in columns if column not in layout.columns
+    )
     blank: tuple[CellValue, ...] = (None,) * len(columns)
     rows = tuple((row, values_of_row.get(row, blank)) for row in layout.rows)
-    return ComputedCells(layout.title, layout.header_row, tuple(columns), tuple(new_headers), rows)
+    return ComputedCells(layout.title, layout.header_row, columns, new_headers, rows)
 
 
 def history_plan(
@@ -98,16 +114,20 @@ def history_plan(
             clear_through=0,
         )
     columns = list(layout.columns)
+    # A header the sheet lacks goes in the first column right of History's own whose
+    # header cell is empty: never over a column of the user's.
     next_free = max(columns) + 1
     for index, column in enumerate(columns):
         if column == 0:
+            while next_free in layout.filled_headers:
+                next_free += 1
             columns[index] = next_free
             next_free += 1
     same_day = [h for h in inputs.history if h.reviewed_on == reviewed_on]
     if same_day:
         first_row = min(h.row for h in same_day)
         kept = tuple(
-            _history_values(h)
+            history_values(h)
             for h in inputs.history
             if h.row > first_row and h.reviewed_on != reviewed_on
         )
@@ -127,7 +147,8 @@ def history_plan(
     )
 
 
-def _history_values(row: HistoryRow) -> tuple[CellValue, ...]:
+def history_values(row: HistoryRow) -> tuple[CellValue, ...]:
+    """A History row's values as a review writes them, in the order of HISTORY_HEADERS."""
     return (
         row.reviewed_on,
         row.partner,

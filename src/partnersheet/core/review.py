@@ -184,8 +184,11 @@ def _result(
     change = None
     if score.weighted_score is not None and before is not None:
         change = excel_round(score.weighted_score - before)
-    values = {f.name: getattr(score, f.name) for f in fields(Score)}
+    values = {name: getattr(score, name) for name in _SCORE_FIELDS}
     return PartnerResult(**values, conflicts=conflicts, change=change)
+
+
+_SCORE_FIELDS = tuple(f.name for f in fields(Score))
 
 
 def importance_order(results: Sequence[PartnerResult]) -> list[PartnerResult]:

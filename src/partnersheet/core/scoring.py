@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import Band, Ingredient, MissingScores, Partner, Settings, Weights
+from .model import INGREDIENTS, Band, Ingredient, MissingScores, Partner, Settings, Weights
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,21 @@ def excel_round(value: float, digits: int = 1) -> float:
 
 def weighted_score(partner: Partner, weights: Weights, settings: Settings) -> float | None:
     """The unrounded 0–100 score over the ingredients counted; None when nothing counts."""
+    return _raw_score(partner.scores, weights.in_order(), settings)
+
+
+def _raw_score(
+    scores: Sequence[int | None], weights: Sequence[float], settings: Settings
+) -> float | None:
+    """`weighted_score` of scores and weights in the order of the ingredients."""
     low, high = settings.lowest_score, settings.highest_score
+    count_lowest = settings.missing_scores is MissingScores.COUNT_AS_LOWEST
     total = weight_sum = 0.0
-    for ingredient in Ingredient:
-        score = partner.score(ingredient)
+    for score, weight in zip(scores, weights, strict=True):
         if score is None:
-            if settings.missing_scores is not MissingScores.COUNT_AS_LOWEST:
+            if not count_lowest:
                 continue
             score = low
-        weight = weights.weight(ingredient)
         total += weight * (score - low)
         weight_sum += weight
     if weight_sum == 0:
@@ -76,30 +82,41 @@ def work_on(partner: Partner, weights: Weights, settings: Settings) -> tuple[Ing
     An unscored ingredient counts as Lowest score. When several share the largest gain the
     first two in the workbook's order are named; nothing when no gain is possible.
     """
+    return _work_on(partner.scores, weights.in_order(), settings)
 
-    def gain(ingredient: Ingredient) -> float:
-        score = partner.score(ingredient)
-        counted = settings.lowest_score if score is None else score
-        return weights.weight(ingredient) * (settings.highest_score - counted)
 
-    gains = {i: gain(i) for i in Ingredient}
-    best = max(gains.values())
+def _work_on(
+    scores: Sequence[int | None], weights: Sequence[float], settings: Settings
+) -> tuple[Ingredient, ...]:
+    """`work_on` of scores and weights in the order of the ingredients."""
+    low, high = settings.lowest_score, settings.highest_score
+    gains = [
+        weight * (high - (low if score is None else score))
+        for score, weight in zip(scores, weights, strict=True)
+    ]
+    best = max(gains)
     if best <= 0:
         return ()
-    return tuple(i for i in Ingredient if gains[i] == best)[:2]
+    return tuple(i for i, gain in zip(INGREDIENTS, gains, strict=True) if gain == best)[:2]
 
 
 def status_and_score(
     partner: Partner, weights: Weights, settings: Settings
 ) -> tuple[str, float | None]:
     """The partner's Status, and its rounded weighted score when it is ranked."""
+    return _status_and_score(partner, weights.in_order(), settings)
+
+
+def _status_and_score(
+    partner: Partner, weights: Sequence[float], settings: Settings
+) -> tuple[str, float | None]:
     unscored = partner.unscored
     labels = ", ".join(i.label for i in unscored)
-    if len(unscored) == len(Ingredient):
+    if len(unscored) == len(INGREDIENTS):
         return "Not ranked: no ingredient is scored yet", None
     if unscored and settings.missing_scores is MissingScores.DO_NOT_RANK:
         return f"Not ranked: {labels} not scored", None
-    raw = weighted_score(partner, weights, settings)
+    raw = _raw_score(partner.scores, weights, settings)
     if raw is None:
         return "Not ranked: only ingredients weighted 0 are scored", None
     return (f"Provisional: {labels} not scored" if unscored else "OK"), excel_round(raw)
@@ -119,7 +136,8 @@ def score_partners(
     partners: Sequence[Partner], weights: Weights, settings: Settings
 ) -> tuple[Score, ...]:
     """Score every partner, in the order given."""
-    statuses = [status_and_score(p, weights, settings) for p in partners]
+    weight_list = weights.in_order()
+    statuses = [_status_and_score(p, weight_list, settings) for p in partners]
     rank_of = ranks(score for _, score in statuses if score is not None)
     scores = []
     for partner, (status, value) in zip(partners, statuses, strict=True):
@@ -130,7 +148,7 @@ def score_partners(
                 weighted_score=value,
                 rank=None if value is None else rank_of[value],
                 band=None if value is None else band(value, settings),
-                work_on=work_on(partner, weights, settings),
+                work_on=_work_on(partner.scores, weight_list, settings),
                 score_per_hour=excel_round(value / hours) if value is not None and hours else None,
                 status=status,
             )

@@ -74,7 +74,7 @@ def recalculate(book: Any, *, reviewed_on: dt.date | None = None) -> ReviewResul
         _report(book, (Problem("Partners", "", str(error)),), day)
         return None
     _write_computed(book.sheets[result.computed.sheet], result.computed)
-    _write_review(book, result.review_sheet, result.computed.sheet)
+    _write_review(book, result.review_sheet)
     _write_history(book, result.history)
     _write_status(book, result.status_text)
     return result
@@ -175,11 +175,12 @@ def _write_computed(sheet: Any, computed: ComputedCells) -> None:
             sheet.range((first, column), (last, column)).number_format = number_format
 
 
-def _write_review(book: Any, layout: ReviewLayout, partners_title: str) -> None:
+def _write_review(book: Any, layout: ReviewLayout) -> None:
     titles = [sheet.name for sheet in book.sheets]
     existing = find_sheet(titles, "Review")
     if existing is None:
-        sheet = book.sheets.add("Review", after=book.sheets[partners_title])
+        # After the last sheet, as the file adapter adds it: no other sheet moves.
+        sheet = book.sheets.add("Review", after=book.sheets[len(book.sheets) - 1])
     else:
         # Clear rather than delete, so the sheet keeps its place and its Recalculate button.
         sheet = book.sheets[existing]

@@ -19,7 +19,6 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.model import STATUS_NAME
-from ..core.review_sheet import COLUMN_WIDTHS
 from .vba import RECALCULATE_MACRO, partnersheet_vba_project
 
 #: The sheet xlwings' VBA module reads its settings from.
@@ -130,8 +129,8 @@ def add_macro_parts(workbook: Workbook) -> None:
     """
     partners = workbook.worksheets[0]
     _status_line(workbook, partners)
-    review = workbook.create_sheet("Review", 1)
-    _review_placeholder(review)
+    review = workbook["Review"]
+    review["A3"].value = REVIEW_PROMPT
     settings = workbook.create_sheet(XLWINGS_SETTINGS_SHEET)
     for row, (key, value) in enumerate(XLWINGS_SETTINGS, start=1):
         settings.cell(row=row, column=1, value=key)
@@ -175,16 +174,6 @@ def _status_line(workbook: Workbook, partners: Worksheet) -> None:
     status.alignment = Alignment(vertical="center")
     reference = f"{partners.title}!$B$1"
     workbook.defined_names[STATUS_NAME] = DefinedName(STATUS_NAME, attr_text=reference)
-
-
-def _review_placeholder(review: Worksheet) -> None:
-    for number, width in enumerate(COLUMN_WIDTHS, start=1):
-        review.column_dimensions[chr(64 + number)].width = width
-    title = review.cell(row=1, column=1, value="Review")
-    title.font = Font(name="Calibri", size=16, bold=True, color="1F3864")
-    prompt = review.cell(row=3, column=1, value=REVIEW_PROMPT)
-    prompt.font = Font(name="Calibri", italic=True, color="666666")
-    review.sheet_view.showGridLines = False
 
 
 _CONTENT_TYPES = (

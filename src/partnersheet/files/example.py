@@ -219,9 +219,7 @@ def example_weights() -> Weights:
 def example_history(weights: Weights) -> list[tuple[CellValue, ...]]:
     """The example's History rows for EXAMPLE_REVIEWED_ON, as that review wrote them."""
     earlier = tuple(
-        Partner(
-            row=row, name=p.partner, scores=dict(zip(Ingredient, p.earlier_scores, strict=True))
-        )
+        Partner(row=row, name=p.partner, scores=p.earlier_scores)
         for row, p in enumerate(EXAMPLE_PARTNERS, start=2)
         if p.earlier_scores is not None
     )

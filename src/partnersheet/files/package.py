@@ -92,6 +92,8 @@ class SheetEntry:
     part: str
     #: "worksheet", "chartsheet", "dialogsheet" or "macrosheet".
     kind: str
+    #: The sheet's id, which the calculation chain refers to it by.
+    sheet_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,11 @@ class Package:
 
     workbook_part: str
     sheets: tuple[SheetEntry, ...]
+    #: The workbook's relationships, in the order they are listed.
+    relationships: tuple[Relationship, ...]
     shared_strings_part: str | None
     styles_part: str | None
+    calc_chain_part: str | None
     #: Dates count from 1904 rather than 1900 (old Mac workbooks).
     date1904: bool
     defined_names: tuple[DefinedName, ...]
@@ -137,6 +142,7 @@ def read_package(archive: zipfile.ZipFile) -> Package:
                 name=element.get("name", ""),
                 part=found.part if found is not None else "",
                 kind=found.kind if found is not None else "",
+                sheet_id=int(element.get("sheetId", "0") or 0),
             )
         )
     properties = descendants(workbook, "workbookPr")
@@ -145,8 +151,10 @@ def read_package(archive: zipfile.ZipFile) -> Package:
     return Package(
         workbook_part=workbook_part,
         sheets=tuple(sheets),
+        relationships=tuple(relationships.values()),
         shared_strings_part=by_kind.get("sharedStrings"),
         styles_part=by_kind.get("styles"),
+        calc_chain_part=by_kind.get("calcChain"),
         date1904=date1904,
         defined_names=tuple(
             DefinedName(element.get("name", ""), element.text or "")

@@ -22,58 +22,65 @@ from ..core.model import CellValue
 from ..core.sheets import READ_SHEETS, Cell, SheetData, UncalculatedFormula, find_sheet
 from ..errors import UnreadableWorkbook
 from .opening import failure_message, identify, parse_xml, refuse_declarations
-from .package import Package, children, descendants, local, read_package
+from .package import Package, children, descendants, read_package
+from .references import column_number, split_range
+from .sheet_xml import find_sheet_data
 
 #: Bytes of a part parsed at a time.
 _CHUNK = 1024 * 1024
 
-#: (row, column) → the result saved with a formula, for the cells whose formulas were read.
-FormulaCells = dict[tuple[int, int], CellValue]
-
 
 @dataclass(frozen=True)
 class WorkbookFile:
-    """What a review needs from a workbook file."""
+    """What a review needs to know of a workbook file to write into it."""
 
     path: Path
     macro_enabled: bool
     package: Package
-    #: Every sheet's title, in the workbook's order.
-    titles: tuple[str, ...]
-    #: The sheets partnersheet reads, by their titles.
-    sheets: dict[str, SheetData]
-    #: By sheet title, the formula cells read and their saved results.
-    formulas: dict[str, FormulaCells]
+    #: The shared strings, as plain text.
+    strings: tuple[str, ...]
+    #: The places of those that are formatted (rich text) or carry phonetic guides.
+    formatted: frozenset[int]
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Every sheet's title, in the workbook's order."""
+        return self.package.titles
 
 
-def read_workbook(path: Path) -> WorkbookFile:
-    """Read the sheets partnersheet reads; raise `UnreadableWorkbook` for a file it cannot."""
+def read_workbook(path: Path) -> tuple[WorkbookFile, dict[str, SheetData]]:
+    """The workbook's map, and the sheets partnersheet reads, by their titles; raise
+    `UnreadableWorkbook` for a file it cannot read."""
     macro_enabled = identify(path)
     try:
         with zipfile.ZipFile(path) as archive:
             refuse_declarations(archive, path)
             package = read_package(archive)
-            strings = _shared_strings(archive, package.shared_strings_part)
-            styles = _cell_kinds(archive, package.styles_part)
+            strings, formatted = _shared_strings(archive, package.shared_strings_part)
+            kinds = _cell_kinds(archive, package.styles_part)
             sheets: dict[str, SheetData] = {}
-            formulas: dict[str, FormulaCells] = {}
             for title in _our_sheets(package.titles):
                 entry = package.sheet(title)
                 if entry.kind != "worksheet" or entry.part not in archive.namelist():
                     sheets[title] = SheetData(title)
                     continue
-                reader = _SheetReader(strings, styles, package.date1904)
-                with archive.open(entry.part) as source:
-                    reader.read(source)
+                reader = _SheetReader(strings, kinds, package.date1904)
+                reader.read(archive.read(entry.part))
                 sheets[title] = SheetData(title, reader.rows())
-                formulas[title] = reader.formulas
     except UnreadableWorkbook:
         raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ElementTree.ParseError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ElementTree.ParseError,
+    ) as error:
         raise UnreadableWorkbook(failure_message(path, error)) from None
     except (ValueError, IndexError, KeyError, StopIteration) as error:
         raise UnreadableWorkbook(failure_message(path, error)) from None
-    return WorkbookFile(path, macro_enabled, package, package.titles, sheets, formulas)
+    book = WorkbookFile(path, macro_enabled, package, tuple(strings), frozenset(formatted))
+    return book, sheets
 
 
 def _our_sheets(titles: Sequence[str]) -> list[str]:
@@ -93,6 +100,30 @@ def stream(source: IO[bytes]) -> Iterator[Element]:
         yield element
 
 
+@dataclass(frozen=True)
+class Tags:
+    """The tags of a sheet's or a string table's elements, in the part's own namespace (the
+    usual one or the strict one), to be compared whole."""
+
+    row: str
+    c: str
+    v: str
+    f: str
+    inline: str
+    t: str
+    r: str
+    si: str
+    merge_cell: str
+
+    @classmethod
+    def of(cls, element: Element) -> Tags:
+        """The tags of the part that `element` (any of its elements) is in."""
+        tag = element.tag
+        ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+        names = ("row", "c", "v", "f", "is", "t", "r", "si", "mergeCell")
+        return cls(*(ns + name for name in names))
+
+
 # --- strings --------------------------------------------------------------------------------
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -105,29 +136,34 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def rich_text(element: Element) -> str:
+def rich_text(element: Element, tags: Tags) -> str:
     """The text of a string item or inline string: its text, or its runs' text joined
     (phonetic guides left out)."""
     parts = []
     for child in element:
-        name = local(child.tag)
-        if name == "t":
+        if child.tag == tags.t:
             parts.append(child.text or "")
-        elif name == "r":
-            parts.extend(t.text or "" for t in children(child, "t"))
+        elif child.tag == tags.r:
+            parts.extend(t.text or "" for t in child.iter(tags.t))
     return _unescape("".join(parts))
 
 
-def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> tuple[list[str], set[int]]:
+    """The shared strings as plain text, and the places of those that are more than that."""
     if part is None or part not in archive.namelist():
-        return []
-    strings = []
+        return [], set()
+    strings: list[str] = []
+    formatted: set[int] = set()
+    tags: Tags | None = None
     with archive.open(part) as source:
         for element in stream(source):
-            if local(element.tag) == "si":
-                strings.append(rich_text(element))
+            tags = tags or Tags.of(element)
+            if element.tag == tags.si:
+                if any(child.tag != tags.t for child in element):
+                    formatted.add(len(strings))
+                strings.append(rich_text(element, tags))
                 element.clear()
-    return strings
+    return strings, formatted
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -208,31 +244,39 @@ def from_serial(serial: float, *, date1904: bool, elapsed: bool) -> CellValue:
 
 # --- a sheet's cells ------------------------------------------------------------------------
 
-_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+#: About how much of a sheet's table is parsed at a time (each piece ends with a whole row).
+_PIECE = 1024 * 1024
+_ROW_END = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
+_ROOT = re.compile(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>")
+_NAMESPACES = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+_DIGITS = "0123456789"
 
 
-def column_number(letters: str) -> int:
-    """A → 1, AB → 28."""
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
+def _outline(xml: bytes) -> Element:
+    """The sheet's XML parsed without its table of cells: all but the cells, which shows the
+    part is well-formed XML around them (the cells are parsed piece by piece)."""
+    found = find_sheet_data(xml)
+    if found is None:
+        raise ValueError("the sheet has no table of cells")
+    return ElementTree.fromstring(xml[: found.body_start] + xml[found.body_end :])
 
 
-def split_reference(reference: str) -> tuple[int, int]:
-    """ "B7" → (7, 2): the row and column numbers of a cell reference."""
-    match = _REFERENCE.fullmatch(reference.strip())
-    if match is None:
-        raise ValueError(f"{reference!r} is not a cell reference")
-    return int(match.group(2)), column_number(match.group(1))
-
-
-def split_range(reference: str) -> tuple[int, int, int, int]:
-    """ "B2:D9" → (2, 2, 9, 4): first row, first column, last row, last column."""
-    first, _, last = reference.partition(":")
-    top, left = split_reference(first)
-    bottom, right = split_reference(last) if last else (top, left)
-    return min(top, bottom), min(left, right), max(top, bottom), max(left, right)
+def _pieces(xml: bytes) -> Iterator[Element]:
+    """The sheet's table, parsed a piece of whole rows at a time: each piece an element whose
+    children are rows. (Parsing each piece whole is twice as quick as taking the sheet's
+    elements one by one as they are parsed; a piece keeps memory small.)"""
+    found = find_sheet_data(xml)
+    if found is None:
+        return
+    root = _ROOT.search(xml)
+    declarations = b"".join(_NAMESPACES.findall(root.group(0))) if root else b""
+    opening, closing = b"<table" + declarations + b">", b"</table>"
+    position, end = found.body_start, found.body_end
+    while position < end:
+        cut = _ROW_END.search(xml, min(position + _PIECE, end), end)
+        stop = cut.end() if cut else end
+        yield ElementTree.fromstring(opening + xml[position:stop] + closing)
+        position = stop
 
 
 class _SheetReader:
@@ -242,80 +286,68 @@ class _SheetReader:
         self.strings = strings
         self.kinds = kinds
         self.date1904 = date1904
-        self.cells: dict[int, dict[int, Cell]] = {}
-        self.formulas: FormulaCells = {}
+        #: Each row's values from column A on, as lists while the sheet is read.
+        self.lines: dict[int, list[Cell]] = {}
         self.merged: list[tuple[int, int, int, int]] = []
         #: The text of each shared formula, by its index, for the cells that share it.
         self.shared: dict[str, str] = {}
         self.row = 0
 
-    def read(self, source: IO[bytes]) -> None:
-        for element in stream(source):
-            name = local(element.tag)
-            if name == "row":
-                self._row(element)
-                element.clear()
-            elif name == "mergeCell":
-                self.merged.append(split_range(element.get("ref", "")))
+    def read(self, xml: bytes) -> None:
+        outline = _outline(xml)
+        tags = Tags.of(outline)
+        for piece in _pieces(xml):
+            for row in piece:
+                if row.tag == tags.row:
+                    self._row(row, tags)
+        self.merged = [split_range(merge.get("ref", "")) for merge in outline.iter(tags.merge_cell)]
 
     def rows(self) -> dict[int, tuple[Cell, ...]]:
         """Each row holding a value: its values from column A on. The cells a merge covers,
         other than its first, read blank (as the spreadsheet shows them)."""
         for top, left, bottom, right in self.merged:
-            for number, values in self.cells.items():
+            for number, line in self.lines.items():
                 if top <= number <= bottom:
-                    for column in list(values):
-                        if left <= column <= right and (number, column) != (top, left):
-                            del values[column]
-        rows = {}
-        for number in sorted(self.cells):
-            values = self.cells[number]
-            if values:
-                line: list[Cell] = [None] * max(values)
-                for column, value in values.items():
-                    line[column - 1] = value
-                rows[number] = tuple(line)
-        return rows
+                    for column in range(left, min(right, len(line)) + 1):
+                        if (number, column) != (top, left):
+                            line[column - 1] = None
+        return {
+            number: tuple(line)
+            for number, line in sorted(self.lines.items())
+            if any(value is not None for value in line)
+        }
 
-    def _row(self, element: Element) -> None:
-        self.row = int(element.get("r", self.row + 1))
+    def _row(self, element: Element, tags: Tags) -> None:
+        """The values of one row's cells. (The one loop every cell of a sheet goes through,
+        so it keeps to a few plain steps.)"""
+        self.row = number = int(element.get("r") or self.row + 1)
+        line = self.lines.setdefault(number, [])
         column = 0
+        c, v, f = tags.c, tags.v, tags.f
         for cell in element:
-            if local(cell.tag) != "c":
+            if cell.tag != c:
                 continue
-            reference = cell.get("r")
-            row, column = split_reference(reference) if reference else (self.row, column + 1)
-            value = self._value(cell, row, column)
-            if value is not None:
-                self.cells.setdefault(row, {})[column] = value
-
-    def _value(self, cell: Element, row: int, column: int) -> Cell:
-        """The cell's value; a formula's saved result, or an `UncalculatedFormula`."""
-        saved: Element | None = None
-        inline: Element | None = None
-        formula: Element | None = None
-        for child in cell:
-            name = local(child.tag)
-            if name == "v":
-                saved = child
-            elif name == "is":
-                inline = child
-            elif name == "f":
-                formula = child
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            value: CellValue = rich_text(inline) if inline is not None else None
-        elif saved is None or (saved.text is None and kind != "str"):
-            value = None
-        else:
-            value = self._typed(saved.text or "", kind, cell.get("s"))
-        if formula is None:
-            return value
-        text = self._formula_text(formula)
-        if value is None:
-            return UncalculatedFormula(f"={text}")
-        self.formulas[(row, column)] = value
-        return value
+            ref = cell.get("r")
+            column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
+            kind = cell.get("t")
+            saved = cell.find(v)
+            if kind == "inlineStr":
+                inline = cell.find(tags.inline)
+                value: Cell = rich_text(inline, tags) if inline is not None else None
+            elif saved is None or (saved.text is None and kind != "str"):
+                value = None
+            else:
+                value = self._typed(saved.text or "", kind or "n", cell.get("s"))
+            formula = cell.find(f)
+            if formula is not None:
+                text = self._formula_text(formula)
+                if value is None:
+                    value = UncalculatedFormula(f"={text}")
+            if value is None:
+                continue
+            if column > len(line):
+                line.extend([None] * (column - len(line)))
+            line[column - 1] = value
 
     def _typed(self, text: str, kind: str, style: str | None) -> CellValue:
         if kind == "s":
@@ -326,8 +358,9 @@ class _SheetReader:
             return text.strip() not in ("0", "false", "")
         if kind == "d":
             return dt.datetime.fromisoformat(text.strip())
-        number: float = float(text) if any(c in text for c in ".eE") else int(text)
-        cell_kind = self.kinds[int(style)] if style and int(style) < len(self.kinds) else 0
+        number: float = float(text) if "." in text or "e" in text or "E" in text else int(text)
+        index = int(style) if style else 0
+        cell_kind = self.kinds[index] if index < len(self.kinds) else CellKind.NUMBER
         if cell_kind == CellKind.NUMBER:
             return number
         try:

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CannotWrite
@@ -54,11 +55,46 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def replace_file(target: Path, write: Callable[[Path], None], *, like: Path | None = None) -> None:
+@dataclass(frozen=True)
+class FileState:
+    """What tells that a file was changed: its size, time of change and identity on disk."""
+
+    size: int
+    modified_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileState:
+        found = path.stat()
+        return cls(found.st_size, found.st_mtime_ns, found.st_ino)
+
+
+def check_unchanged(path: Path, state: FileState) -> None:
+    """Refuse to go on when the file is not as it was when it was read."""
+    try:
+        now = FileState.of(path)
+    except OSError:
+        now = None
+    if now != state:
+        raise CannotWrite(
+            f"{path.name} changed on disk while partnersheet was reviewing it (another "
+            "program saved it), so nothing was written; review it again."
+        )
+
+
+def replace_file(
+    target: Path,
+    write: Callable[[Path], None],
+    *,
+    like: Path | None = None,
+    unchanged: tuple[Path, FileState] | None = None,
+) -> None:
     """Write a new file beside `target` with `write`, then put it in `target`'s place, so a
     failed write harms nothing.
 
-    `like` is the file whose permissions the result keeps (the original workbook).
+    `like` is the file whose permissions the result keeps (the original workbook). With
+    `unchanged`, a file and its state when it was read: nothing is put in place when that
+    file has changed since.
     """
     if target.is_symlink():
         # Replace the workbook the link points to; replacing the link would leave it as it was.
@@ -77,6 +113,8 @@ def replace_file(target: Path, write: Callable[[Path], None], *, like: Path | No
                 shutil.copymode(source, temporary)
             else:
                 os.chmod(temporary, 0o666 & ~_umask())
+            if unchanged is not None:
+                check_unchanged(*unchanged)
             os.replace(temporary, target)
     except PermissionError as error:
         raise CannotWrite(

@@ -31,6 +31,7 @@ from ..core.model import (
     Setting,
     Weights,
 )
+from ..core.review_sheet import COLUMN_WIDTHS
 from ..errors import CannotWrite
 from .example import (
     EXAMPLE_COMPETITORS,
@@ -47,10 +48,17 @@ WEIGHTS = "Weights"
 SETTINGS = "Settings"
 COMPETITORS = "Competitors"
 INSTRUCTIONS = "Instructions"
+REVIEW = "Review"
 HISTORY = "History"
 
 #: The sheets of a fresh workbook, in order; the example adds History at the end.
-SHEETS: tuple[str, ...] = (PARTNERS, WEIGHTS, SETTINGS, COMPETITORS, INSTRUCTIONS)
+SHEETS: tuple[str, ...] = (PARTNERS, REVIEW, WEIGHTS, SETTINGS, COMPETITORS, INSTRUCTIONS)
+
+#: What the Review sheet says until the first review replaces it.
+REVIEW_PROMPT = (
+    "Run partnersheet review on this workbook (see the Instructions sheet) to score and rank "
+    "your partners; the review appears here."
+)
 
 WEIGHTS_HEADERS: tuple[str, ...] = ("Ingredient", "Weight", "Meaning", "Action")
 SETTINGS_HEADERS: tuple[str, ...] = ("Setting", "Value", "What it does")
@@ -124,6 +132,9 @@ def build_workbook(example: bool = False, *, macro: bool = False) -> Workbook:
     partners.title = PARTNERS
     header_row = 2 if macro else 1
     _fill_partners(partners, EXAMPLE_PARTNERS if example else (), header_row=header_row)
+    # The Review sheet is here from the start, so it stays next to Partners: a review adds a
+    # missing one after the last sheet, never moving the others.
+    _fill_review_placeholder(workbook.create_sheet(REVIEW), REVIEW_PROMPT)
     weights = example_weights() if example else Weights()
     _fill_weights(workbook.create_sheet(WEIGHTS), weights)
     settings = dict(EXAMPLE_SETTINGS) if example else {}
@@ -133,6 +144,8 @@ def build_workbook(example: bool = False, *, macro: bool = False) -> Workbook:
     if example:
         _fill_history(workbook.create_sheet(HISTORY), weights)
     for sheet in workbook.worksheets:
+        if sheet.title == REVIEW:
+            continue  # each review sets the Review's page up
         is_partners = sheet.title == PARTNERS
         _print_setup(
             sheet, fit_to_width=not is_partners, header_row=header_row if is_partners else 1
@@ -476,6 +489,16 @@ def _fill_competitors(sheet: Worksheet, competitors: Sequence[tuple[str, str]]) 
         title="Also known as",
         prompt="Other names this competitor goes by, separated by ; (a semicolon).",
     )
+
+
+def _fill_review_placeholder(review: Worksheet, prompt: str) -> None:
+    for number, width in enumerate(COLUMN_WIDTHS, start=1):
+        review.column_dimensions[get_column_letter(number)].width = width
+    title = review.cell(row=1, column=1, value="Review")
+    title.font = Font(name="Calibri", size=16, bold=True, color="1F3864")
+    text = review.cell(row=3, column=1, value=prompt)
+    text.font = Font(name="Calibri", italic=True, color="666666")
+    review.sheet_view.showGridLines = False
 
 
 def _fill_instructions(sheet: Worksheet) -> None:

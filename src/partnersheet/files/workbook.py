@@ -13,13 +13,15 @@ from ..core.model import Inputs
 from ..core.review import ReviewResult, plan_review
 from ..errors import CannotWrite
 from .reading import read_workbook
+from .saving import FileState
+from .writing import previous_values, write_review
 
 
 def check_workbook(path: Path) -> Inputs:
     """Read and check a workbook; raise `WorkbookProblems` or `UnreadableWorkbook`."""
     with _collector_paused():
-        book = read_workbook(path)
-        return read_inputs(book.sheets, book.titles)
+        book, sheets = read_workbook(path)
+        return read_inputs(sheets, book.titles)
 
 
 def review_workbook(
@@ -28,47 +30,48 @@ def review_workbook(
     output: Path | None = None,
     reviewed_on: dt.date | None = None,
     dry_run: bool = False,
-    accept_loss: bool = False,
     ignore_lock: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ReviewResult:
     """Review a workbook and write the result in place, or to `output`.
 
-    Nothing is written when the workbook has a problem or `dry_run` is set. Before writing,
-    a file that is open in Excel or LibreOffice (a lock file beside it) is refused unless
-    `ignore_lock`; and writing in place is refused when saving would drop something openpyxl
-    cannot keep (text boxes, sparklines...) unless `accept_loss`: a copy (`output`) may
-    always be written, the original staying as it was.
+    Only the parts partnersheet owns are written (the computed columns, the Review sheet,
+    History and the status cell); every other part of the file is kept as it is. Nothing is
+    written when the workbook has a problem or `dry_run` is set, when the file changes on
+    disk during the review, or, unless `ignore_lock`, when a lock file beside it says it is
+    open in Excel or LibreOffice.
 
     `progress`, when given, is told what the review is doing: reading, checking, writing.
     """
     tell = progress or (lambda step: None)
     tell(f"Reading {path.name}")
     in_place = output is None or output.resolve() == path.resolve()
-    if not dry_run:
+    if not dry_run and not ignore_lock:
         from .locks import refuse_if_locked
 
-        if not ignore_lock:
-            refuse_if_locked(path if in_place or output is None else output, output=not in_place)
-        if in_place and not accept_loss:
-            # Imported here: only a review in place looks for what a save would lose.
-            from .losses import refuse_losses
-            from .opening import identify
-
-            identify(path)
-            refuse_losses(path)
+        refuse_if_locked(path if in_place or output is None else output, output=not in_place)
     with _collector_paused():
-        book = read_workbook(path)
+        state = _state(path)
+        book, sheets = read_workbook(path)
         if output is not None:
             _check_output(path, output, book.macro_enabled)
         tell("Checking and scoring the partners")
-        result = plan_review(read_inputs(book.sheets, book.titles), reviewed_on or dt.date.today())
+        inputs = read_inputs(sheets, book.titles)
+        previous = previous_values(sheets, inputs)
+        del sheets  # the values read are in `inputs` now: a large workbook's rows can go
+        result = plan_review(inputs, reviewed_on or dt.date.today())
         if not dry_run:
-            from .xlsx import write_review
-
             tell(f"Writing {(output or path).name}")
-            write_review(book, result, output or path)
+            write_review(book, result, output or path, read_as=state, previous=previous)
     return result
+
+
+def _state(path: Path) -> FileState:
+    """The file's state before it is read; a file that cannot be read is left to the reader."""
+    try:
+        return FileState.of(path)
+    except OSError:
+        return FileState(-1, -1, -1)
 
 
 @contextlib.contextmanager
