@@ -131,6 +131,8 @@ def lines_needed(text: str, width: float) -> int:
     """The lines a text wraps to in a column `width` characters wide."""
     # A column width counts characters of "0"; ordinary text runs about 20% narrower.
     capacity = max(1, int(width * 1.2))
+    if len(text) <= capacity and "\n" not in text:
+        return 1  # as the sum below gives, for most cells, without splitting
     return sum(max(1, math.ceil(len(part) / capacity)) for part in text.split("\n"))
 
 

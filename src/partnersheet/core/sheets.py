@@ -77,6 +77,10 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: What a number in a cell can be (a bool is an int, so it is looked for first).
+_NUMBERS = (int, float)
+
+
 def shown(value: object) -> str:
     """A cell's value as quoted in a message."""
     if isinstance(value, str):
@@ -97,6 +101,8 @@ class Unfit(Exception):
 
 
 def as_text(value: object) -> str:
+    if isinstance(value, str):
+        return tidy_text(value)
     if isinstance(value, UncalculatedFormula):
         raise Unfit
     if isinstance(value, bool):
@@ -114,9 +120,11 @@ _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 def as_number(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, bool):
         raise Unfit
-    if isinstance(value, str):
+    if isinstance(value, _NUMBERS):
+        number = float(value)
+    elif isinstance(value, str):
         text = value.strip()
         # "1,250" is a thousands separator; "2,5" (a decimal comma) is not guessed at.
         if _THOUSANDS.fullmatch(text):
@@ -126,7 +134,7 @@ def as_number(value: object) -> float:
         except ValueError:
             raise Unfit from None
     else:
-        number = float(value)
+        raise Unfit
     if not math.isfinite(number):
         raise Unfit
     return number
@@ -202,9 +210,8 @@ class Row:
         self.problems = problems
 
     def raw(self, column: int | None) -> Cell:
-        if column is None or column > len(self.values):
-            return None
-        return self.values[column - 1]
+        values = self.values
+        return values[column - 1] if column and column <= len(values) else None
 
     def cell(self, column: int) -> str:
         return f"{column_letter(column)}{self.row}"
@@ -226,8 +233,9 @@ class Row:
         check: Callable[[T], bool] = anything,
     ) -> T | None:
         """The converted value, None when blank; a problem when it does not fit."""
-        value = self.raw(column)
-        if is_blank(value):
+        values = self.values
+        value = values[column - 1] if column and column <= len(values) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
             converted = convert(value)

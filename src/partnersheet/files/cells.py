@@ -55,6 +55,6 @@ def cell_xml(
         return f'<{c} r="{ref}"{styled} t="b"><{prefix}v>{int(value)}</{prefix}v></{c}>'
     if isinstance(value, dt.date):
         value = serial(value, date1904=date1904)
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return f'<{c} r="{ref}"{styled}><{prefix}v>{number_text(value)}</{prefix}v></{c}>'
     raise TypeError(f"partnersheet does not write a {type(value).__name__} into a cell")

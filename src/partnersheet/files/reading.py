@@ -329,15 +329,7 @@ class _SheetReader:
                 continue
             ref = cell.get("r")
             column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
-            kind = cell.get("t")
-            saved = cell.find(v)
-            if kind == "inlineStr":
-                inline = cell.find(tags.inline)
-                value: Cell = rich_text(inline, tags) if inline is not None else None
-            elif saved is None or (saved.text is None and kind != "str"):
-                value = None
-            else:
-                value = self._typed(saved.text or "", kind or "n", cell.get("s"))
+            value = self._value(cell, tags, cell.get("t"), cell.find(v))
             formula = cell.find(f)
             if formula is not None:
                 text = self._formula_text(formula)
@@ -345,20 +337,33 @@ class _SheetReader:
                     value = UncalculatedFormula(f"={text}")
             if value is None:
                 continue
-            if column > len(line):
-                line.extend([None] * (column - len(line)))
-            line[column - 1] = value
+            if column == len(line) + 1:
+                line.append(value)
+            else:
+                if column > len(line):
+                    line.extend([None] * (column - len(line)))
+                line[column - 1] = value
 
-    def _typed(self, text: str, kind: str, style: str | None) -> CellValue:
+    def _value(self, cell: Element, tags: Tags, kind: str | None, saved: Element | None) -> Cell:
+        """A cell's saved value, as its type (`kind`) and style say."""
+        if kind == "inlineStr":
+            inline = cell.find(tags.inline)
+            return rich_text(inline, tags) if inline is not None else None
+        if saved is None:
+            return None
+        text = saved.text
         if kind == "s":
-            return self.strings[int(text)]
+            return self.strings[int(text)] if text is not None else None
         if kind in ("str", "e"):
-            return text
+            return text or ""
+        if text is None:
+            return None
         if kind == "b":
             return text.strip() not in ("0", "false", "")
         if kind == "d":
             return dt.datetime.fromisoformat(text.strip())
         number: float = float(text) if "." in text or "e" in text or "E" in text else int(text)
+        style = cell.get("s")
         index = int(style) if style else 0
         cell_kind = self.kinds[index] if index < len(self.kinds) else CellKind.NUMBER
         if cell_kind == CellKind.NUMBER:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..core.model import CellValue
@@ -57,12 +58,17 @@ class _Styles:
 
     def __init__(self, styles: StyleBook) -> None:
         self.styles = styles
-        self.found: dict[tuple[LineKind, int, str | None], int] = {}
+        self.found: dict[tuple[LineKind, tuple[str | None, ...], int], list[int]] = {}
 
-    def index(self, kind: LineKind, column: int, number_format: str | None) -> int:
-        key = (kind, column, number_format)
+    def of_line(self, line: ReviewLine, width: int) -> list[int]:
+        """The style of each of a line's cells, from column A to column `width`."""
+        key = (line.kind, line.formats, width)
         if key not in self.found:
-            self.found[key] = self.styles.xf(0, review_look(kind, column, number_format))
+            formats = [*line.formats[:width], *(None,) * (width - len(line.formats))]
+            self.found[key] = [
+                self.styles.xf(0, review_look(line.kind, column, number_format))
+                for column, number_format in enumerate(formats, start=1)
+            ]
         return self.found[key]
 
 
@@ -71,10 +77,8 @@ def _row_xml(
 ) -> str:
     width = last if line.kind in SPREAD_KINDS else len(line.cells)
     cells = []
-    for column in range(1, width + 1):
+    for column, style in enumerate(styles.of_line(line, width), start=1):
         value: CellValue = line.cells[column - 1] if column <= len(line.cells) else None
-        number_format = line.formats[column - 1] if column <= len(line.formats) else None
-        style = styles.index(line.kind, column, number_format)
         cells.append(
             cell_xml(
                 "",
@@ -93,12 +97,14 @@ def _row_xml(
     return f'<row r="{line.row}"{height}>{content}</row>'
 
 
-def review_sheet_xml(layout: ReviewLayout, writing: Writing, options: ReviewPartOptions) -> bytes:
-    """The Review worksheet: its lines, widths, merges, page set-up and chart."""
+def review_sheet_xml(
+    layout: ReviewLayout, writing: Writing, options: ReviewPartOptions
+) -> Iterator[bytes]:
+    """The Review worksheet, a piece at a time: its lines, widths, merges, page set-up and
+    chart."""
     last = layout.last_column
     looks = _Styles(writing.styles)
     date1904 = writing.book.package.date1904
-    rows = "".join(_row_xml(line, last, looks, writing.strings, date1904) for line in layout.lines)
     last_row = max((line.row for line in layout.lines), default=1)
     code_name = f' codeName="{options.code_name}"' if options.code_name else ""
     selected = ' tabSelected="1"' if options.selected else ""
@@ -106,36 +112,42 @@ def review_sheet_xml(layout: ReviewLayout, writing: Writing, options: ReviewPart
         f'<col min="{n}" max="{n}" width="{number_text(width)}" customWidth="1"/>'
         for n, width in enumerate(layout.column_widths, start=1)
     )
-    end = column_letter(last)
+    yield (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_RELATIONSHIPS_NS}">'
+        f'<sheetPr{code_name}><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{column_letter(last)}{last_row}"/>'
+        f'<sheetViews><sheetView showGridLines="0"{selected} workbookViewId="0"/></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{columns}</cols><sheetData>'
+    ).encode()
+    for line in layout.lines:
+        yield _row_xml(line, last, looks, writing.strings, date1904).encode()
+    yield _after_cells(layout, options).encode()
+
+
+def _after_cells(layout: ReviewLayout, options: ReviewPartOptions) -> str:
+    """What follows the Review's cells: merges, page set-up, page breaks and drawings."""
+    end = column_letter(layout.last_column)
     merges = [
         f'<mergeCell ref="{column_letter(line.merge_from)}{line.row}:{end}{line.row}"/>'
         for line in layout.lines
         if line.merge_from is not None
     ]
     breaks = "".join(f'<brk id="{row - 1}" max="16383" man="1"/>' for row in layout.page_breaks)
+    count = len(layout.page_breaks)
     parts = [
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_RELATIONSHIPS_NS}">',
-        f'<sheetPr{code_name}><pageSetUpPr fitToPage="1"/></sheetPr>',
-        f'<dimension ref="A1:{column_letter(last)}{last_row}"/>',
-        f'<sheetViews><sheetView showGridLines="0"{selected} workbookViewId="0"/></sheetViews>',
-        '<sheetFormatPr defaultRowHeight="15"/>',
-        f"<cols>{columns}</cols>",
-        f"<sheetData>{rows}</sheetData>",
+        "</sheetData>",
         f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else "",
         '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>',
         '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
-        (
-            f'<rowBreaks count="{len(layout.page_breaks)}" '
-            f'manualBreakCount="{len(layout.page_breaks)}">{breaks}</rowBreaks>'
-            if breaks
-            else ""
-        ),
+        f'<rowBreaks count="{count}" manualBreakCount="{count}">{breaks}</rowBreaks>'
+        if breaks
+        else "",
         f'<drawing r:id="{options.drawing}"/>' if options.drawing else "",
         f'<legacyDrawing r:id="{options.legacy_drawing}"/>' if options.legacy_drawing else "",
         "</worksheet>",
     ]
-    return "".join(parts).encode()
+    return "".join(parts)
 
 
 def column_values(layout: ReviewLayout, column: int, first: int, last: int) -> list[CellValue]:

@@ -18,7 +18,7 @@ from ..errors import CannotWrite
 from .cells import cell_xml
 from .references import reference, split_range
 from .sheet_xml import Row as SheetRow
-from .sheet_xml import cell_end, cell_starts, column_of, find_sheet_data
+from .sheet_xml import Table, cell_end, cell_starts, column_of, find_sheet_data
 from .sheet_xml import rows as sheet_rows
 from .strings import StringTable
 from .styles import Look, StyleBook
@@ -119,43 +119,23 @@ def edit_sheet(
             f"the sheet {edits.title} holds XML comments or character data sections, which "
             "partnersheet does not edit; open the workbook in Excel, save it, and review again."
         )
-    prefix = found.prefix
-    body = xml[found.body_start : found.body_end]
-    if found.empty:
-        opening = xml[found.start : found.body_start][:-2].rstrip() + b">"
-        closing = f"</{prefix}sheetData>".encode()
-    else:
-        opening = xml[found.start : found.body_start]
-        closing = xml[found.body_end : found.end]
-    start, end = found.start, found.end
-    _check_formula_ranges(body, edits)
+    _check_formula_ranges(xml, found, edits)
     return _pieces(
-        xml,
-        start,
-        end,
-        opening,
-        body,
-        closing,
-        edits,
-        _RowEditor(prefix, edits, styles, strings, edited, date1904),
+        xml, found, edits, _RowEditor(found.prefix, edits, styles, strings, edited, date1904)
     )
 
 
-def _pieces(
-    xml: bytes,
-    start: int,
-    end: int,
-    opening: bytes,
-    body: bytes,
-    closing: bytes,
-    edits: SheetEdits,
-    rows: _RowEditor,
-) -> Iterator[bytes]:
-    yield _with_columns(_with_dimension(xml[:start], edits), edits, rows.prefix)
-    yield opening
-    yield from rows.rows(body)
-    yield closing
-    yield xml[end:]
+def _pieces(xml: bytes, found: Table, edits: SheetEdits, rows: _RowEditor) -> Iterator[bytes]:
+    yield _with_columns(_with_dimension(xml[: found.start], edits), edits, found.prefix)
+    if found.empty:
+        yield xml[found.start : found.body_start][:-2].rstrip() + b">"
+        yield from rows.rows(xml, found.body_start, found.body_end)
+        yield f"</{found.prefix}sheetData>".encode()
+    else:
+        yield xml[found.start : found.body_start]
+        yield from rows.rows(xml, found.body_start, found.body_end)
+        yield xml[found.body_end : found.end]
+    yield xml[found.end :]
 
 
 class _RowEditor:
@@ -177,23 +157,23 @@ class _RowEditor:
         self.edited = edited
         self.date1904 = date1904
 
-    def rows(self, body: bytes) -> Iterator[bytes]:
+    def rows(self, xml: bytes, start: int, stop: int) -> Iterator[bytes]:
         """The table's rows, each as it was or edited, with the new rows in their places."""
         pending = list(self.edits.rows)
         waiting = 0  # pending[waiting] is the next edited row not yet written
-        position = 0
-        for row in sheet_rows(body):
-            yield body[position : row.start]
+        position = start
+        for row in sheet_rows(xml, start, stop):
+            yield xml[position : row.start]
             position = row.end
             while waiting < len(pending) and pending[waiting] < row.number:
                 yield self._new_row(pending[waiting])
                 waiting += 1
             if waiting < len(pending) and pending[waiting] == row.number:
                 waiting += 1
-                yield self._edited_row(row, body)
+                yield self._edited_row(row, xml)
             else:
-                yield body[row.start : row.end]
-        yield body[position:]
+                yield xml[row.start : row.end]
+        yield xml[position:stop]
         for number in pending[waiting:]:
             yield self._new_row(number)
 
@@ -288,11 +268,13 @@ def _all_cells_of(
     return b"", cells, inner[end:].strip()
 
 
-def _check_formula_ranges(body: bytes, edits: SheetEdits) -> None:
+def _check_formula_ranges(xml: bytes, table: Table, edits: SheetEdits) -> None:
     """Refuse edits that would cut through a formula spanning several cells (a shared
     formula, an array or a dynamic array's spill): it must be wholly partnersheet's cells
     or wholly the user's."""
-    for found in _FORMULA.finditer(body):
+    if xml.find(b"ref=", table.body_start, table.body_end) < 0:
+        return  # no formula in the table spans cells
+    for found in _FORMULA.finditer(xml, table.body_start, table.body_end):
         ref = _REF.search(found.group(1))
         if ref is None:
             continue

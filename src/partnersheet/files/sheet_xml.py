@@ -45,7 +45,11 @@ def find_sheet_data(xml: bytes) -> Table | None:
     prefix = (found.group(1) or b"").decode()
     if found.group(2):
         return Table(prefix, found.start(), found.end(), found.end(), found.end(), True)
-    closing = _SHEET_DATA_END.search(xml, found.end())
+    # The table is most of the part: its end is looked for from the part's end.
+    last = xml.rfind(f"</{prefix}sheetData".encode(), found.end())
+    closing = _SHEET_DATA_END.match(xml, last) if last >= 0 else None
+    if closing is None:
+        closing = _SHEET_DATA_END.search(xml, found.end())
     if closing is None:
         return None
     return Table(prefix, found.start(), found.end(), closing.start(), closing.end(), False)
@@ -67,23 +71,23 @@ class Row:
         return body[self.start : self.tag_end]
 
 
-def rows(body: bytes) -> Iterator[Row]:
-    """The rows of a table's content, in order; a row that does not give its number follows
-    the one before."""
+def rows(xml: bytes, start: int, stop: int) -> Iterator[Row]:
+    """The rows of a table, whose content runs from `start` to `stop` in the part, in order;
+    a row that does not give its number follows the one before."""
     number = 0
-    position = 0
-    while (found := _ROW_START.search(body, position)) is not None:
-        tag_end = body.index(b">", found.end()) + 1
-        tag = body[found.start() : tag_end]
+    position = start
+    while (found := _ROW_START.search(xml, position, stop)) is not None:
+        tag_end = xml.index(b">", found.end()) + 1
+        tag = xml[found.start() : tag_end]
         given = _R.search(tag)
         number = int(given.group(2)) if given and given.group(2) else number + 1
         if tag.endswith(b"/>"):
             yield Row(number, found.start(), tag_end, tag_end, b"")
             position = tag_end
             continue
-        closing = _ROW_END.search(body, tag_end)
-        end = closing.end() if closing else len(body)
-        inner = body[tag_end : closing.start() if closing else len(body)]
+        closing = _ROW_END.search(xml, tag_end, stop)
+        end = closing.end() if closing else stop
+        inner = xml[tag_end : closing.start() if closing else stop]
         yield Row(number, found.start(), tag_end, end, inner)
         position = end
 

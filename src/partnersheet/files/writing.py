@@ -10,11 +10,9 @@ the content types, the styles, the calculation chain) only gain entries (see
 from __future__ import annotations
 
 import datetime as dt
-import io
 import posixpath
 import re
 import shutil
-import time
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -371,7 +369,6 @@ def _with_calc_chain_pruned(changes: Changes, rels: str) -> str:
 
 def _write_package(changes: Changes, temporary: Path) -> None:
     """The new package: every part in its place and order, the new ones at the end."""
-    now = time.localtime()[:6]
     with zipfile.ZipFile(
         temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION
     ) as target:
@@ -380,26 +377,18 @@ def _write_package(changes: Changes, temporary: Path) -> None:
             if name in changes.removed:
                 continue
             if name in changes.replaced:
-                _write_entry(target, _entry_like(info, now), changes.replaced[name])
+                _write_entry(target, name, changes.replaced[name])
             else:
                 _copy_entry(changes.source, target, info)
-        for name, data in changes.added.items():
-            entry = zipfile.ZipInfo(name, now)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            _write_entry(target, entry, data)
+        for name, content in changes.added.items():
+            _write_entry(target, name, content)
 
 
-def _entry_like(info: zipfile.ZipInfo, now: tuple[int, ...]) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(info.filename, now)  # type: ignore[arg-type]
-    entry.compress_type = info.compress_type
-    entry.external_attr = info.external_attr
-    return entry
-
-
-def _write_entry(target: zipfile.ZipFile, entry: zipfile.ZipInfo, content: IO[bytes]) -> None:
-    entry.file_size = content.seek(0, io.SEEK_END)
+def _write_entry(target: zipfile.ZipFile, name: str, content: IO[bytes]) -> None:
+    """A part partnersheet wrote: stamped with the time it is written, compressed as
+    `_COMPRESSION` says."""
     content.seek(0)
-    with target.open(entry, "w") as writing:
+    with target.open(name, "w") as writing:
         shutil.copyfileobj(content, writing, 1024 * 1024)
 
 
