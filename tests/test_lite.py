@@ -128,4 +128,4 @@ def test_the_package_is_pure_python_so_lite_can_install_it(wheel: Path) -> None:
         for r in metadata.get_all("Requires-Dist") or []
         if "extra ==" not in r
     }
-    assert requires == {"openpyxl", "click", "defusedxml", "Pillow", "xlwings"}
+    assert requires == {"openpyxl", "click", "xlwings"}

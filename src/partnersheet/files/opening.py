@@ -198,8 +198,22 @@ def refuse_declarations(archive: zipfile.ZipFile, path: Path) -> None:
             raise UnreadableWorkbook(declarations_message(path))
 
 
+class DeclaresEntities(ValueError):
+    """An XML part declares a document type or entities."""
+
+
+def check_prolog(data: bytes) -> None:
+    """Refuse XML that declares a document type or entities: such a declaration can only
+    stand before the first element, so the part's start is enough. (Every part partnersheet
+    parses is checked so, whatever its name; the XML parser then never meets one.)"""
+    start = data[:_PROLOG_BYTES]
+    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+        raise DeclaresEntities("XML with entity or document-type declarations")
+
+
 def parse_xml(data: bytes) -> ElementTree.Element:
-    """A small XML part, parsed (its declarations were refused by `refuse_declarations`)."""
+    """A small XML part, parsed, after `check_prolog`."""
+    check_prolog(data)
     return ElementTree.fromstring(data)
 
 

@@ -21,7 +21,15 @@ from xml.etree.ElementTree import Element
 from ..core.model import CellValue
 from ..core.sheets import READ_SHEETS, Cell, SheetData, UncalculatedFormula, find_sheet
 from ..errors import UnreadableWorkbook
-from .opening import failure_message, identify, parse_xml, refuse_declarations
+from .opening import (
+    DeclaresEntities,
+    check_prolog,
+    declarations_message,
+    failure_message,
+    identify,
+    parse_xml,
+    refuse_declarations,
+)
 from .package import Package, children, descendants, read_package
 from .references import column_number, split_range
 from .sheet_xml import find_sheet_data
@@ -69,6 +77,8 @@ def read_workbook(path: Path) -> tuple[WorkbookFile, dict[str, SheetData]]:
                 sheets[title] = SheetData(title, reader.rows())
     except UnreadableWorkbook:
         raise
+    except DeclaresEntities:
+        raise UnreadableWorkbook(declarations_message(path)) from None
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -155,6 +165,8 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> tuple[list[st
     strings: list[str] = []
     formatted: set[int] = set()
     tags: Tags | None = None
+    with archive.open(part) as source:
+        check_prolog(source.read(64 * 1024))
     with archive.open(part) as source:
         for element in stream(source):
             tags = tags or Tags.of(element)
@@ -294,6 +306,7 @@ class _SheetReader:
         self.row = 0
 
     def read(self, xml: bytes) -> None:
+        check_prolog(xml)
         outline = _outline(xml)
         tags = Tags.of(outline)
         for piece in _pieces(xml):
