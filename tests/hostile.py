@@ -434,7 +434,8 @@ CASES: list[Case] = [
         "part larger than it declares",
         "understated.xlsx",
         understated_part,
-        "Bad CRC-32 for file 'xl/worksheets/sheet1.xml'",
+        "understated.xlsx could not be read: its sheet Partners (xl/worksheets/sheet1.xml) is "
+        "damaged",
     ),
     Case(
         "password-protected zip",
@@ -488,7 +489,8 @@ CASES: list[Case] = [
         "patterns made to slow a search",
         "slow.xlsx",
         slow_search_patterns,
-        "slow.xlsx could not be read as a workbook (",
+        "slow.xlsx could not be read: its table of shared texts (xl/sharedStrings.xml) is not "
+        "well-formed XML",
     ),
     Case(
         "content types part missing",

@@ -233,6 +233,10 @@ class Document:
         """Merge a range, as Format > Merge Cells does (the first cell's content is kept)."""
         self.sheet(sheet_name).getCellRangeByName(cell_range).merge(True)
 
+    def unmerge(self, sheet_name: str, cell_range: str) -> None:
+        """Unmerge a merged range: each cell shows its own content again."""
+        self.sheet(sheet_name).getCellRangeByName(cell_range).merge(False)
+
     def insert_rows(self, sheet_name: str, before_row: int, count: int = 1) -> None:
         """Insert `count` empty rows above row `before_row` (1-based)."""
         if before_row < 1 or count < 1:

@@ -553,3 +553,77 @@ def test_review_sheet_renders_to_png(
         assert ink(page) > 0.001, f"{page} is blank"
     assert ink(pages[0]) > 0.02, f"{pages[0]} is nearly blank"
     assert (folder / "Review.pdf").exists()
+
+
+# --- the Review's printed pages ---------------------------------------------------------------
+
+
+def on_paper(path: Path, paper: int, folder: Path) -> Path:
+    """A copy of a reviewed workbook whose Review prints on `paper` (Excel's paper number)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as copy:
+        review = review_part(source)
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == review:
+                data = data.replace(b"<pageSetup ", f'<pageSetup paperSize="{paper}" '.encode())
+            copy.writestr(info, data)
+    return target
+
+
+def review_part(archive: zipfile.ZipFile) -> str:
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    rel_id = re.search(r'<sheet name="Review"[^>]*r:id="(\w+)"', workbook)
+    assert rel_id is not None
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    target = re.search(rf'Id="{rel_id.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
+        rf'Target="([^"]+)"[^>]*Id="{rel_id.group(1)}"', rels
+    )
+    assert target is not None
+    return "xl/" + target.group(1).removeprefix("/xl/")
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text, as pdftotext lays it out: one line of the page to a line."""
+    done = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout.split("\f")[:-1]
+
+
+@pytest.mark.parametrize(("paper", "name"), [(9, "A4"), (1, "Letter")])
+def test_the_review_of_the_example_prints_as_a_person_wants(
+    reviewed_example: Path, paper: int, name: str
+) -> None:
+    required("Poppler", "pdftoppm")
+    path = on_paper(reviewed_example, paper, reviewed_example.parent / name)
+    folder = ARTIFACTS / f"review-{name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    load_render_script().render(path, folder)
+    pages = page_texts(folder / "Review.pdf")
+    review = openpyxl.load_workbook(path)["Review"]
+    last = [row[1] for row in review.iter_rows(values_only=True) if row[0] == 8]  # rank 8
+
+    # Two pages: the answers and the whole ranking on the first, the chart and who is still to
+    # score on the second.
+    assert len(pages) == 2, [page[:80] for page in pages]
+    first = pages[0]
+    for heading in ("1. Which is", "2. Which is", "3. Which", "4. If you", "Ranking"):
+        assert heading in first
+    assert last == ["Fiona Mackay"] and "Fiona Mackay" in first.split("Ranking")[1]
+    assert pages[1].lstrip().startswith("Weighted scores\n")  # the chart's heading with it
+    assert "Partners still to score" in pages[1]
+
+    # Each paragraph shows the lines it was given, none wrapped further (which would hide the
+    # last one), in a row just tall enough for them (no blank line under the text).
+    shown = [line.strip() for page in pages for line in page.splitlines()]
+    for row in review.iter_rows():
+        cell = row[0]
+        if cell.coordinate not in review.merged_cells or not isinstance(cell.value, str):
+            continue
+        lines = cell.value.split("\n")
+        for line in lines:
+            assert line.strip() in shown, f"{cell.coordinate}: {line!r} was wrapped again"
+        height = review.row_dimensions[cell.row].height
+        assert height == round(len(lines) * 14.4 + 1.6, 1), cell.coordinate

@@ -629,8 +629,12 @@ def test_review_dated_in_the_past_compares_with_the_day_before_it() -> None:
     assert result.previous_review == january
     assert result.partners[0].change == 35.0
     plan = result.history
-    assert plan.first_row == 4
-    assert plan.rows == ((dt.date(2026, 2, 1), "Ann", 75.0, 1, "Strong", plan.rows[0][5]),)
+    # February's row goes before March's, which moves down: History stays in date order.
+    assert plan.first_row == 3
+    assert [row[:5] for row in plan.rows] == [
+        (dt.date(2026, 2, 1), "Ann", 75.0, 1, "Strong"),
+        (march, "Ann", 90.0, 1, "Strong"),
+    ]
 
 
 def test_review_dated_before_every_review_has_nothing_to_compare() -> None:

@@ -510,8 +510,14 @@ def test_review_and_history_are_written(rich_review: tuple[Any, Any]) -> None:
     _, after = rich_review
     review = after["Review"]
     assert review["A1"].value == "Partnership review, 10 January 2026"
-    assert "edits made here are lost" in review["A2"].value
-    texts = [c.value for row in review.iter_rows() for c in row if isinstance(c.value, str)]
+    # A paragraph is broken into the lines it shows: read as one text, its lines joined.
+    texts = [
+        c.value.replace("\n", " ")
+        for row in review.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert "edits made here are lost" in texts[1]
     assert any(t.startswith("Ann Patel is your most important partnership") for t in texts)
     assert any(t.startswith("Cara Diaz is your least effective partnership") for t in texts)
     history = after["History"]
@@ -569,6 +575,29 @@ def test_history_adds_rows_per_day_and_replaces_the_same_day(tmp_path: Path) -> 
     assert later[:5] == again
     assert [r[0] for r in later[5:]] == [dt.datetime(2026, 2, 10)] * 5
     assert [r[1:] for r in later[5:]] == [r[1:] for r in again]
+
+
+def test_a_review_for_an_earlier_day_keeps_history_in_date_order(tmp_path: Path) -> None:
+    path = build_rich_workbook(tmp_path / "partners.xlsx", formulas=False)
+    reviewed(path, None, "2026-01-10")
+    reviewed(path, None, "2026-03-10")
+    january, march = _history(path)[:5], _history(path)[5:]
+    # A review dated between the two, as with --date for a review that was missed.
+    reviewed(path, None, "2026-02-10")
+    history = _history(path)
+    assert [row[0] for row in history] == [
+        *[dt.datetime(2026, 1, 10)] * 5,
+        *[dt.datetime(2026, 2, 10)] * 5,
+        *[dt.datetime(2026, 3, 10)] * 5,
+    ]
+    assert history[:5] == january
+    assert history[10:] == march
+    # And for a day before every review: its rows go first.
+    reviewed(path, None, "2025-12-10")
+    assert [row[0] for row in _history(path)][:6] == [
+        *[dt.datetime(2025, 12, 10)] * 5,
+        dt.datetime(2026, 1, 10),
+    ]
 
 
 def test_a_formula_input_can_be_reviewed_twice(tmp_path: Path) -> None:

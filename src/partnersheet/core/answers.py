@@ -19,6 +19,7 @@ from .model import (
     join_and,
     normalise_name,
 )
+from .review_sheet import long_date
 from .scoring import Score
 
 
@@ -87,10 +88,6 @@ NO_LESS_TIME = (
     "No answer yet: fill in Hours per month on the Partners sheet for the partners you "
     "spend time with (other than your most important one)."
 )
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def band_text(band: Band | None) -> str | None:
@@ -242,6 +239,10 @@ def _growth(members: Sequence[PartnerResult]) -> str:
     best = max(c for c, _ in changes)
     leaders = [name for c, name in changes if c == best]
     if len(leaders) == len(changes):
+        if best == 0:
+            if len(changes) == 2:
+                return "neither relationship has changed since the last review."
+            return "none of these relationships has changed since the last review."
         if len(changes) == 2:
             return "both relationships are changing at the same pace."
         return "all these relationships are changing at the same pace."
@@ -257,7 +258,11 @@ def _money(amount: float, currency: str) -> str:
 
 
 def less_time(
-    ranked: Sequence[PartnerResult], most: MostImportant | None, settings: Settings
+    ranked: Sequence[PartnerResult],
+    most: MostImportant | None,
+    settings: Settings,
+    *,
+    settings_sheet: bool = True,
 ) -> LessTime | None:
     """Of the ranked partners given hours, other than the most important, the one with the
     lowest score per hour; ties go to lower fees, then to the name."""
@@ -285,6 +290,11 @@ def less_time(
             f", worth {_money(value, settings.currency)} a year at your chargeable rate of "
             f"{_money(settings.chargeable_rate, settings.currency)} an hour."
         )
-    else:
+    elif settings_sheet:
         text += "; set your Chargeable rate on the Settings sheet to see what it is worth."
+    else:
+        text += (
+            "; add a Settings sheet with a row Chargeable rate (partnersheet new writes one) "
+            "to see what it is worth."
+        )
     return LessTime(chosen, hours, value, text)

@@ -25,7 +25,9 @@ def read_history(
     """The rows of earlier reviews, and where the table is; nothing for an empty sheet."""
     if is_empty(data):
         return (), None
-    table = find_table(data, HISTORY_HEADERS[0], HISTORY_HEADERS[1:3], problems)
+    table = find_table(
+        data, HISTORY_HEADERS[0], HISTORY_HEADERS[1:3], problems, optional=HISTORY_HEADERS[3:]
+    )
     if table is None:
         return (), None
     columns = tuple(table.columns.get(normalise_name(h), 0) for h in HISTORY_HEADERS)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..errors import Problem
 from .model import (
+    COMPUTED_COLUMNS,
     INGREDIENTS,
     INPUT_HEADERS,
     PARTNERS_HEADERS,
@@ -20,6 +21,7 @@ from .model import (
     normalise_name,
 )
 from .sheets import (
+    HeaderRow,
     Row,
     SheetData,
     UncalculatedFormula,
@@ -30,6 +32,7 @@ from .sheets import (
     column_letter,
     duplicate_headers,
     find_header_row,
+    merged_problems,
     not_negative,
     rows_below,
     split_names,
@@ -69,6 +72,7 @@ def find_partners_layout(data: SheetData, problems: list[Problem]) -> PartnersLa
         )
         return None
     problems.extend(duplicate_headers(data, found.row, (h.label for h in PARTNERS_HEADERS)))
+    problems.extend(_merged(data, found))
     columns = {
         header: found.columns[normalise_name(header.label)]
         for header in PARTNERS_HEADERS
@@ -94,6 +98,19 @@ def find_partners_layout(data: SheetData, problems: list[Problem]) -> PartnersLa
         next_free_column=found.next_free,
         rows=tuple(rows_below(data, found.row)),
     )
+
+
+def _merged(data: SheetData, found: HeaderRow) -> list[Problem]:
+    """Merged cells over the columns partnersheet reads, or the computed columns it writes
+    (where they are, or will be added right of the headers)."""
+    columns = {
+        found.columns[normalise_name(h.label)]: h.label
+        for h in PARTNERS_HEADERS
+        if normalise_name(h.label) in found.columns
+    }
+    missing = [c for c in COMPUTED_COLUMNS if normalise_name(c.label) not in found.columns]
+    columns |= {found.next_free + n: c.label for n, c in enumerate(missing)}
+    return merged_problems(data, found.row, columns, "partner")
 
 
 class _PartnerReader:

@@ -123,26 +123,27 @@ def history_plan(
                 next_free += 1
             columns[index] = next_free
             next_free += 1
-    same_day = [h for h in inputs.history if h.reviewed_on == reviewed_on]
-    if same_day:
-        first_row = min(h.row for h in same_day)
-        kept = tuple(
-            history_values(h)
-            for h in inputs.history
-            if h.row > first_row and h.reviewed_on != reviewed_on
-        )
+    # The review's rows go where their date belongs: they replace the same day's and come
+    # before later days' (a review run for an earlier day), which move down after them.
+    moved = [h for h in inputs.history if h.reviewed_on >= reviewed_on]
+    if moved:
+        first_row = min(h.row for h in moved)
+        after = [h for h in inputs.history if h.row > first_row and h.reviewed_on != reviewed_on]
+        earlier = tuple(history_values(h) for h in after if h.reviewed_on < reviewed_on)
+        later = tuple(history_values(h) for h in after if h.reviewed_on > reviewed_on)
+        first = next(h for h in inputs.history if h.row == first_row)
+        if first.reviewed_on > reviewed_on:
+            later = (history_values(first), *later)
     else:
         first_row = layout.last_row + 1
-        kept = ()
+        earlier = later = ()
     return HistoryPlan(
         title=layout.title,
         header_row=layout.header_row,
         columns=tuple(columns),
         write_header=0 in layout.columns,
         first_row=first_row,
-        # Today's rows take the place of the ones they replace, so History stays in date
-        # order when an earlier day is reviewed again.
-        rows=tuple(new_rows) + kept,
+        rows=(*earlier, *new_rows, *later),
         clear_through=layout.last_row,
     )
 

@@ -32,6 +32,7 @@ from .model import CellValue, HistoryRow, Inputs, Settings, Weights, normalise_n
 from .plans import ComputedCells, HistoryPlan, computed_cells, history_plan
 from .review_sheet import ReviewLayout, build_review_sheet
 from .scoring import Score, excel_round, score_partners
+from .sheets import find_sheet
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     most = most_important(ranked, weights, previous_review)
     least = least_effective(ranked, weights)
     conflict_list = conflict_items(conflicts, {r.partner.row: r for r in results})
-    less = less_time(ranked, most, settings)
+    settings_sheet = find_sheet(inputs.sheet_titles, "Settings") is not None
+    less = less_time(ranked, most, settings, settings_sheet=settings_sheet)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .model import INGREDIENT_COUNT, CellValue
+from .text_width import wrap
 
 QUESTIONS = (
     "1. Which is your most important partnership, and what would make it even more effective?",
@@ -53,12 +54,28 @@ CHART_LIMIT = 40
 _LINE_POINTS = 15.0
 _CM_PER_ROW = 0.53
 
+#: The height of the space between the Review's parts, in points: half a line.
+SPACE_POINTS = 8.0
+
+#: The most page breaks the Review sets; Excel keeps at most 1,026.
+MAX_PAGE_BREAKS = 1000
+
 #: Excel's tallest row, in points.
 MAX_ROW_HEIGHT = 409.0
 
+#: The printed page's margins, in inches: left, right, top, bottom, header and footer.
+PAGE_MARGINS = (0.75, 0.75, 0.6, 0.6, 0.3, 0.3)
 #: How much of the sheet, in row points, one printed page holds: landscape, fitted to the
-#: Review's width (measured on LibreOffice's rendering of A4 and Letter).
-PAGE_POINTS = 540.0
+#: Review's width, within those margins. A4 holds the least: LibreOffice draws the Review
+#: 842 points wide and fits it into 734, leaving 509 of the page's height, which hold 584
+#: points of rows (Letter holds 647, and Excel's narrower columns more); a little is kept
+#: to spare.
+PAGE_POINTS = 570.0
+
+
+def long_date(day: dt.date) -> str:
+    """A date as the Review writes it: 22 November 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class LineKind(Enum):
@@ -127,41 +144,39 @@ class ReviewLayout:
         return len(self.column_widths)
 
 
-def lines_needed(text: str, width: float) -> int:
-    """The lines a text wraps to in a column `width` characters wide."""
-    # A column width counts characters of "0"; ordinary text runs about 20% narrower.
-    capacity = max(1, int(width * 1.2))
-    if len(text) <= capacity and "\n" not in text:
-        return 1  # as the sum below gives, for most cells, without splitting
-    return sum(max(1, math.ceil(len(part) / capacity)) for part in text.split("\n"))
+#: The height of each line of wrapped text, in points, and what its row adds.
+_WRAPPED_LINE_POINTS = 14.4
+_ROW_PADDING_POINTS = 1.6
 
 
 def row_height(lines: int) -> float:
-    """The height in points of a row showing this many lines."""
-    return min(MAX_ROW_HEIGHT, round(lines * _LINE_POINTS + 3, 1))
+    """The height in points of a row showing this many lines of Calibri 11."""
+    return min(MAX_ROW_HEIGHT, round(lines * _WRAPPED_LINE_POINTS + _ROW_PADDING_POINTS, 1))
 
 
 def ranking_row_height(values: Sequence[CellValue]) -> float | None:
-    """The height of a ranking row: its tallest cell's; None for one line."""
+    """The height of a ranking row: its tallest cell's; None for one line. (A number is
+    never wrapped: only text can need more lines.)"""
+    if all(v is None for v in values):
+        raise ValueError("a ranking row holds no value")
     tallest = max(
         (
-            lines_needed(str(v), c.width)
+            len(wrap(v, c.width))
             for v, c in zip(values, RANKING_COLUMNS, strict=True)
-            if v is not None
+            if isinstance(v, str)
         ),
-        default=0,
+        default=1,
     )
-    if not tallest:
-        raise ValueError("a ranking row holds no value")
     return row_height(tallest) if tallest > 1 else None
 
 
 @dataclass
 class _Sheet:
-    """The Review's lines as they are added, and where its printed pages break."""
+    """The Review's lines as they are added, and the runs of them a printed page should not
+    split (a question and its answer, a chart and its heading): first and last row."""
 
     lines: list[ReviewLine] = field(default_factory=list)
-    page_breaks: list[int] = field(default_factory=list)
+    together: dict[int, int] = field(default_factory=dict)
 
     @property
     def next_row(self) -> int:
@@ -171,13 +186,20 @@ class _Sheet:
         self.lines.append(ReviewLine(self.next_row, kind, tuple(cells), **extra))  # type: ignore[arg-type]
 
     def paragraph(self, kind: LineKind, text: str) -> None:
-        """A line of text across the whole width, as tall as its wrapped text."""
-        width = sum(COLUMN_WIDTHS)
-        self.add(kind, [text], merge_from=1, height=row_height(lines_needed(text, width)))
+        """A line of text across the whole width, as tall as its wrapped text.
 
-    def points(self, first_row: int = 1) -> float:
-        """The height of the lines from `first_row` on."""
-        return sum(line.points for line in self.lines[first_row - 1 :])
+        The text is broken into lines here, where they fit Excel's columns, so every
+        spreadsheet program shows the same lines in a row just tall enough for them (left
+        to wrap by itself, LibreOffice fits more on a line than Excel, and a row made for
+        Excel would show a blank line under the text).
+        """
+        lines = wrap(text, sum(COLUMN_WIDTHS))
+        self.add(kind, ["\n".join(lines)], merge_from=1, height=row_height(len(lines)))
+
+    def keep_together(self, first_row: int, last_row: int | None = None) -> None:
+        """Keep the lines from `first_row` to `last_row` (the last one added, unless given)
+        on one printed page."""
+        self.together[first_row] = last_row or self.next_row - 1
 
 
 def build_review_sheet(
@@ -194,47 +216,79 @@ def build_review_sheet(
     _add_answers(sheet, answers)
     chart = _add_ranking(sheet, ranking)
     _add_still_to_score(sheet, still_to_score)
-    return ReviewLayout(tuple(sheet.lines), COLUMN_WIDTHS, chart, tuple(sheet.page_breaks))
+    breaks = page_breaks(sheet.lines, sheet.together)
+    return ReviewLayout(tuple(sheet.lines), COLUMN_WIDTHS, chart, breaks)
+
+
+def page_breaks(lines: Sequence[ReviewLine], together: dict[int, int]) -> tuple[int, ...]:
+    """The rows above which printed pages break: where a page of A4, the shorter of A4 and
+    Letter, is full, or above a run of lines to keep together that does not fit on the
+    rest of the page (and fits on a page of its own).
+
+    Every break is set in the sheet, so a page holds the same rows on either paper (Letter
+    leaves a little more room at its foot) and nothing is left to where each program would
+    break by itself. Excel keeps at most 1,026 breaks: a longer ranking breaks by itself
+    after the first `MAX_PAGE_BREAKS` pages.
+    """
+    breaks: list[int] = []
+    used = 0.0
+    for index, line in enumerate(lines):
+        needed = line.points
+        if line.row in together:
+            run = sum(other.points for other in lines[index : together[line.row]])
+            if run <= PAGE_POINTS:
+                needed = run
+        if used > 0 and used + needed > PAGE_POINTS:
+            breaks.append(line.row)
+            used = 0.0
+            if len(breaks) == MAX_PAGE_BREAKS:
+                break
+        used += line.points
+    return tuple(breaks)
 
 
 def _add_introduction(sheet: _Sheet, reviewed_on: dt.date, previous: dt.date | None) -> None:
-    sheet.add(
-        LineKind.TITLE, [f"Partnership review, {reviewed_on.day} {reviewed_on:%B %Y}"], height=24.0
-    )
+    sheet.add(LineKind.TITLE, [f"Partnership review, {long_date(reviewed_on)}"], height=24.0)
     compared = (
-        f"Changes are since the review of {previous.isoformat()}."
+        f"Changes are since the review of {long_date(previous)}."
         if previous
         else "This is the first review: changes show from the next one."
     )
     sheet.paragraph(
         LineKind.NOTE,
-        f"Made by partnersheet on {reviewed_on.isoformat()} from the Partners sheet. {compared} "
+        f"Made by partnersheet on {long_date(reviewed_on)} from the Partners sheet. {compared} "
         "This sheet is replaced on every review: edits made here are lost.",
     )
-    sheet.add(LineKind.BLANK)
+    sheet.add(LineKind.BLANK, height=SPACE_POINTS)
 
 
 def _add_answers(sheet: _Sheet, answers: tuple[str, str, Sequence[str], str]) -> None:
     for question, answer in zip(QUESTIONS, answers, strict=True):
+        question_row = sheet.next_row
         sheet.paragraph(LineKind.QUESTION, question)
-        if isinstance(answer, str):
-            sheet.paragraph(LineKind.ANSWER, answer)
-        else:
-            for item in answer[:LISTED_CONFLICTS]:
-                sheet.paragraph(LineKind.ANSWER, f"• {item}" if len(answer) > 1 else item)
-            if len(answer) > LISTED_CONFLICTS:
-                sheet.paragraph(
-                    LineKind.ANSWER,
-                    f"• And {len(answer) - LISTED_CONFLICTS} more: see the Conflicts column "
-                    "on the Partners sheet.",
-                )
-        sheet.add(LineKind.BLANK)
+        for item in [answer] if isinstance(answer, str) else _listed(answer):
+            sheet.paragraph(LineKind.ANSWER, item)
+        # The question stays with the first line of its answer; a long list may run on.
+        sheet.keep_together(question_row, question_row + 1)
+        sheet.add(LineKind.BLANK, height=SPACE_POINTS)
+
+
+def _listed(items: Sequence[str]) -> list[str]:
+    """Several answers as a list, up to `LISTED_CONFLICTS` of them."""
+    if len(items) == 1:
+        return list(items)
+    listed = [f"• {item}" for item in items[:LISTED_CONFLICTS]]
+    if len(items) > LISTED_CONFLICTS:
+        listed.append(
+            f"• And {len(items) - LISTED_CONFLICTS} more: see the Conflicts column on the "
+            "Partners sheet."
+        )
+    return listed
 
 
 def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> ChartSpec | None:
     """The ranking table and the chart below it; where there is no ranking, a line saying so."""
     ranking_row = sheet.next_row
-    page_used = sheet.points()
     sheet.add(LineKind.HEADING, ["Ranking"])
     if not ranking:
         sheet.paragraph(LineKind.ANSWER, "No partner is ranked yet.")
@@ -242,22 +296,16 @@ def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> Cha
         return None
     sheet.add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=row_height(3))
     first = sheet.next_row
+    sheet.keep_together(ranking_row, first)  # the heading, the header and a first partner
     for values in ranking:
         sheet.add(
             LineKind.TABLE_ROW, values, formats=RANKING_FORMATS, height=ranking_row_height(values)
         )
-    # A ranking that would run over the first page's end starts a page of its own, when it
-    # fits on one; otherwise the pages break where they fall.
-    table = sheet.points(ranking_row)
-    if page_used + table > PAGE_POINTS and table <= PAGE_POINTS:
-        sheet.page_breaks.append(ranking_row)
-        page_used = table
-    else:
-        page_used = (page_used + table) % PAGE_POINTS
-    return _add_chart(sheet, first, len(ranking), page_used)
+    # The ranking follows the answers on the first page and runs on over the pages it needs.
+    return _add_chart(sheet, first, len(ranking))
 
 
-def _add_chart(sheet: _Sheet, first: int, ranked: int, page_used: float) -> ChartSpec:
+def _add_chart(sheet: _Sheet, first: int, ranked: int) -> ChartSpec:
     """The bar chart of the strongest partners' scores, on blank lines under its heading."""
     shown = min(ranked, CHART_LIMIT)
     sheet.add(LineKind.BLANK)
@@ -279,13 +327,12 @@ def _add_chart(sheet: _Sheet, first: int, ranked: int, page_used: float) -> Char
     )
     for _ in range(math.ceil(height_cm / _CM_PER_ROW) + 1):
         sheet.add(LineKind.BLANK)
-    # The chart never breaks across pages: it goes on the next page unless it fits here.
-    if page_used + sheet.points(chart_row - 1) > PAGE_POINTS:
-        sheet.page_breaks.append(chart_row)
+    sheet.keep_together(chart_row)  # a chart split over two pages cannot be read
     return chart
 
 
 def _add_still_to_score(sheet: _Sheet, still_to_score: Sequence[tuple[str, str]]) -> None:
+    heading_row = sheet.next_row
     sheet.add(LineKind.HEADING, ["Partners still to score"])
     if not still_to_score:
         sheet.paragraph(
@@ -296,3 +343,4 @@ def _add_still_to_score(sheet: _Sheet, still_to_score: Sequence[tuple[str, str]]
     # The status runs on over the empty cells to its right: no merge, no wrap.
     for name, status in still_to_score:
         sheet.add(LineKind.LIST_ROW, ["", name, status])
+    sheet.keep_together(heading_row, heading_row + 2)

@@ -50,6 +50,8 @@ class SheetData:
 
     title: str
     rows: Mapping[int, Sequence[Cell]] = field(default_factory=dict)
+    #: Each range of merged cells: (first row, first column, last row, last column).
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def find_sheet(titles: Iterable[str], name: str) -> str | None:
@@ -313,6 +315,38 @@ def duplicate_headers(data: SheetData, row: int, known: Iterable[str]) -> list[P
     return problems
 
 
+def merged_problems(
+    data: SheetData, header_row: int, columns: Mapping[int, str], row_noun: str
+) -> list[Problem]:
+    """A problem for each range of merged cells over the header row or the rows below it,
+    in the columns partnersheet reads or writes (`columns`: each one's header). A merged
+    title above the header row is no problem, nor are merged cells in your own columns.
+
+    (A merge hides the values of all its cells but the first, which the spreadsheet still
+    keeps: they would be read as blanks where the sheet shows one value.)
+    """
+    problems = []
+    for top, left, bottom, right in data.merged:
+        covered = [header for column, header in sorted(columns.items()) if left <= column <= right]
+        if bottom < header_row or not covered:
+            continue
+        where = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+        # "each competitor has its own Competitor" says nothing: a name column is per row.
+        noun = "row" if row_noun in map(normalise_name, covered) else row_noun
+        if top <= header_row and (bottom == header_row or left != right):
+            message = (
+                "merged cells in the header row; unmerge them so each column has its own "
+                f"header ({join_and(covered)})"
+            )
+        else:
+            place = " from the header row down" if top <= header_row else ""
+            message = (
+                f"merged cells{place}; unmerge them so each {noun} has its own {join_and(covered)}"
+            )
+        problems.append(Problem(data.title, where, message))
+    return problems
+
+
 def rows_below(data: SheetData, header_row: int) -> list[int]:
     return sorted(r for r in data.rows if r > header_row)
 
@@ -322,9 +356,17 @@ def is_empty(data: SheetData) -> bool:
 
 
 def find_table(
-    data: SheetData, first: str, needed: Sequence[str], problems: list[Problem]
+    data: SheetData,
+    first: str,
+    needed: Sequence[str],
+    problems: list[Problem],
+    *,
+    optional: Sequence[str] = (),
+    row_noun: str = "row",
 ) -> HeaderRow | None:
-    """Find a small table's header row and check it has the columns needed."""
+    """Find a small table's header row and check it has the columns needed, each once and
+    none merged with another (`optional` are the other columns it reads; `row_noun` what
+    each of its rows is, for the messages)."""
     found = find_header_row(data, first)
     if found is None:
         problems.append(
@@ -348,4 +390,10 @@ def find_table(
         )
         return None
     problems.extend(duplicate_headers(data, found.row, [first, *needed]))
+    read = {
+        found.columns[normalise_name(h)]: h
+        for h in (first, *needed, *optional)
+        if normalise_name(h) in found.columns
+    }
+    problems.extend(merged_problems(data, found.row, read, row_noun))
     return found

@@ -87,7 +87,7 @@ _SETTING_READERS: Mapping[Setting, _SettingReader] = {
 def read_settings(data: SheetData, problems: list[Problem]) -> Settings:
     if is_empty(data):
         return Settings()
-    table = find_table(data, "Setting", ["Value"], problems)
+    table = find_table(data, "Setting", ["Value"], problems, row_noun="setting")
     if table is None:
         return Settings()
     name_col, value_col = table.columns["setting"], table.columns["value"]
@@ -225,7 +225,14 @@ def _named_rows(
 def read_weights(data: SheetData, problems: list[Problem]) -> Weights:
     if is_empty(data):
         return Weights()
-    table = find_table(data, "Ingredient", ["Weight"], problems)
+    table = find_table(
+        data,
+        "Ingredient",
+        ["Weight"],
+        problems,
+        optional=["Meaning", "Action"],
+        row_noun="ingredient",
+    )
     if table is None:
         return Weights()
     name_col, weight_col = table.columns["ingredient"], table.columns["weight"]
@@ -301,7 +308,9 @@ def _weight(row: Row, column: int, ingredient: Ingredient) -> float:
 def read_competitors(data: SheetData, problems: list[Problem]) -> tuple[Competitor, ...]:
     if is_empty(data):
         return ()
-    table = find_table(data, "Competitor", [], problems)
+    table = find_table(
+        data, "Competitor", [], problems, optional=["Also known as"], row_noun="competitor"
+    )
     if table is None:
         return ()
     name_col, alias_col = table.columns["competitor"], table.columns.get("also known as")

@@ -61,10 +61,7 @@ def identify(path: Path) -> bool:
             "LibreOffice and save it as an Excel Workbook (.xlsx)."
         )
     if not zipfile.is_zipfile(path):
-        raise UnreadableWorkbook(
-            f"{name} is not an Excel workbook, or it is damaged or cut short; open it in Excel "
-            "to check, and save it as an Excel Workbook (.xlsx)."
-        )
+        raise UnreadableWorkbook(_not_a_zip(path))
     names, mimetype, content_types = _zip_directory(path)
     if b"opendocument" in mimetype:
         raise UnreadableWorkbook(
@@ -83,6 +80,36 @@ def identify(path: Path) -> bool:
         )
     # What makes a workbook macro-enabled is its content type, not its name.
     return b"macroenabled.main+xml" in content_types.lower()
+
+
+#: How an OpenDocument spreadsheet or an Excel 2003 spreadsheet saved as one XML file starts.
+_FLAT_OPENDOCUMENT = b"application/vnd.oasis.opendocument.spreadsheet"
+_EXCEL_2003_XML = b"urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _not_a_zip(path: Path) -> str:
+    """What to say of a file that is not a zip: what it is, when it can be told, and how to
+    make a workbook of it."""
+    name = path.name
+    save = "and save it as an Excel Workbook (.xlsx), then run partnersheet on that."
+    with path.open("rb") as handle:
+        head = handle.read(_PROLOG_BYTES)
+    if head.lstrip().startswith(b"<?xml") or head.lstrip().startswith(b"<"):
+        if _FLAT_OPENDOCUMENT in head:
+            return (
+                f"{name} is a flat OpenDocument spreadsheet (.fods); open it in LibreOffice {save}"
+            )
+        if _EXCEL_2003_XML in head:
+            return (
+                f"{name} is an Excel 2003 XML spreadsheet; open it in Excel or LibreOffice {save}"
+            )
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        kind = "a CSV text file" if path.suffix.lower() == ".csv" else "a text file"
+        return f"{name} is {kind}, not an Excel workbook; open it in Excel or LibreOffice {save}"
+    return (
+        f"{name} is not an Excel workbook, or it is damaged or cut short; open it in Excel "
+        "to check, and save it as an Excel Workbook (.xlsx)."
+    )
 
 
 def _zip_directory(path: Path) -> tuple[set[str], bytes, bytes]:
@@ -192,8 +219,11 @@ def refuse_declarations(archive: zipfile.ZipFile, path: Path) -> None:
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        with archive.open(info) as part:
-            start = part.read(_PROLOG_BYTES)
+        try:
+            with archive.open(info) as part:
+                start = part.read(_PROLOG_BYTES)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            continue  # a part partnersheet does not read is its owner's: copied as it is
         if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
             raise UnreadableWorkbook(declarations_message(path))
 
@@ -217,11 +247,18 @@ def parse_xml(data: bytes) -> ElementTree.Element:
     return ElementTree.fromstring(data)
 
 
-def failure_message(path: Path, error: BaseException) -> str:
-    """One sentence for a workbook that could not be read."""
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    detail = f" ({type(error).__name__}: {first_line})" if first_line else ""
+def failure_message(path: Path, what: str, error: BaseException) -> str:
+    """One sentence, in plain words, for a part of the workbook that could not be read:
+    `what` names the part ("its sheet Partners (xl/worksheets/sheet1.xml)")."""
+    if isinstance(error, ElementTree.ParseError):
+        line, column = getattr(error, "position", (0, 0))
+        problem = f"is not well-formed XML (line {line}, column {column})"
+    elif isinstance(error, zipfile.BadZipFile | zlib.error | EOFError):
+        problem = "is damaged: the data stored for it does not check out"
+    else:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        problem = "holds something partnersheet cannot read" + (f" ({detail})" if detail else "")
     return (
-        f"{path.name} could not be read as a workbook{detail}; open it in Excel and save it "
-        "again, or use a backup."
+        f"{path.name} could not be read: {what} {problem}; open the workbook in Excel or "
+        "LibreOffice and save it again, or use a backup."
     )

@@ -7,6 +7,7 @@ loaded whole. A formula cell is read by the result the spreadsheet saved with it
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zipfile
@@ -55,42 +56,73 @@ class WorkbookFile:
         """Every sheet's title, in the workbook's order."""
         return self.package.titles
 
+    @property
+    def other_kinds(self) -> dict[str, str]:
+        """The kind of each sheet that is not a worksheet (a chart sheet, say), by title."""
+        return {s.name: s.kind for s in self.package.sheets if s.kind != "worksheet"}
+
 
 def read_workbook(path: Path) -> tuple[WorkbookFile, dict[str, SheetData]]:
     """The workbook's map, and the sheets partnersheet reads, by their titles; raise
-    `UnreadableWorkbook` for a file it cannot read."""
+    `UnreadableWorkbook` for a file it cannot read, naming the part that fails."""
     macro_enabled = identify(path)
     try:
         with zipfile.ZipFile(path) as archive:
             refuse_declarations(archive, path)
-            package = read_package(archive)
-            strings, formatted = _shared_strings(archive, package.shared_strings_part)
-            kinds = _cell_kinds(archive, package.styles_part)
-            sheets: dict[str, SheetData] = {}
-            for title in _our_sheets(package.titles):
-                entry = package.sheet(title)
-                if entry.kind != "worksheet" or entry.part not in archive.namelist():
-                    sheets[title] = SheetData(title)
-                    continue
-                reader = _SheetReader(strings, kinds, package.date1904)
-                reader.read(archive.read(entry.part))
-                sheets[title] = SheetData(title, reader.rows())
-    except UnreadableWorkbook:
-        raise
+            with _reading(path, "the list of its sheets (xl/workbook.xml)"):
+                package = read_package(archive)
+            part = package.shared_strings_part
+            with _reading(path, f"its table of shared texts ({part})"):
+                strings, formatted = _shared_strings(archive, part)
+            with _reading(path, f"its table of styles ({package.styles_part})"):
+                kinds = _cell_kinds(archive, package.styles_part)
+            sheets = {
+                title: _sheet(path, archive, package, title, (strings, kinds))
+                for title in _our_sheets(package.titles)
+            }
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableWorkbook(failure_message(path, "its zip directory", error)) from None
+    book = WorkbookFile(path, macro_enabled, package, tuple(strings), frozenset(formatted))
+    return book, sheets
+
+
+def _sheet(
+    path: Path,
+    archive: zipfile.ZipFile,
+    package: Package,
+    title: str,
+    looks: tuple[Sequence[str], Sequence[int]],
+) -> SheetData:
+    """One of the sheets partnersheet reads, as rows of values (`looks`: the workbook's
+    shared texts and the kind of each cell style)."""
+    entry = package.sheet(title)
+    if entry.kind != "worksheet" or entry.part not in archive.namelist():
+        return SheetData(title)
+    with _reading(path, f"its sheet {title} ({entry.part})"):
+        reader = _SheetReader(*looks, package.date1904)
+        reader.read(archive.read(entry.part))
+        return SheetData(title, reader.rows(), tuple(reader.merged))
+
+
+@contextlib.contextmanager
+def _reading(path: Path, what: str) -> Iterator[None]:
+    """Turn a failure to read one part into a sentence that names it."""
+    try:
+        yield
     except DeclaresEntities:
         raise UnreadableWorkbook(declarations_message(path)) from None
     except (
         zipfile.BadZipFile,
         zlib.error,
-        OSError,
         EOFError,
+        OSError,
         ElementTree.ParseError,
+        ValueError,
+        IndexError,
+        KeyError,
+        StopIteration,
     ) as error:
-        raise UnreadableWorkbook(failure_message(path, error)) from None
-    except (ValueError, IndexError, KeyError, StopIteration) as error:
-        raise UnreadableWorkbook(failure_message(path, error)) from None
-    book = WorkbookFile(path, macro_enabled, package, tuple(strings), frozenset(formatted))
-    return book, sheets
+        raise UnreadableWorkbook(failure_message(path, what, error)) from None
 
 
 def _our_sheets(titles: Sequence[str]) -> list[str]:
@@ -269,7 +301,7 @@ def _outline(xml: bytes) -> Element:
     part is well-formed XML around them (the cells are parsed piece by piece)."""
     found = find_sheet_data(xml)
     if found is None:
-        raise ValueError("the sheet has no table of cells")
+        raise ValueError("it has no table of cells, as if cut short")
     return ElementTree.fromstring(xml[: found.body_start] + xml[found.body_end :])
 
 
@@ -316,14 +348,8 @@ class _SheetReader:
         self.merged = [split_range(merge.get("ref", "")) for merge in outline.iter(tags.merge_cell)]
 
     def rows(self) -> dict[int, tuple[Cell, ...]]:
-        """Each row holding a value: its values from column A on. The cells a merge covers,
-        other than its first, read blank (as the spreadsheet shows them)."""
-        for top, left, bottom, right in self.merged:
-            for number, line in self.lines.items():
-                if top <= number <= bottom:
-                    for column in range(left, min(right, len(line)) + 1):
-                        if (number, column) != (top, left):
-                            line[column - 1] = None
+        """Each row holding a value: its values from column A on, as the cells hold them (the
+        cells a merge hides too: a merge over cells partnersheet reads is reported)."""
         return {
             number: tuple(line)
             for number, line in sorted(self.lines.items())

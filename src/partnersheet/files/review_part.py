@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..core.model import CellValue
-from ..core.review_sheet import LineKind, ReviewLayout, ReviewLine
+from ..core.review_sheet import PAGE_MARGINS, LineKind, ReviewLayout, ReviewLine
 from ..core.review_style import SPREAD_KINDS
 from ..core.sheets import column_letter, find_sheet
 from ..errors import CannotWrite
@@ -125,6 +125,14 @@ def review_sheet_xml(
     yield _after_cells(layout, options).encode()
 
 
+def _page_margins() -> str:
+    left, right, top, bottom, header, footer = PAGE_MARGINS
+    return (
+        f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" '
+        f'header="{header}" footer="{footer}"/>'
+    )
+
+
 def _after_cells(layout: ReviewLayout, options: ReviewPartOptions) -> str:
     """What follows the Review's cells: merges, page set-up, page breaks and drawings."""
     end = column_letter(layout.last_column)
@@ -138,7 +146,7 @@ def _after_cells(layout: ReviewLayout, options: ReviewPartOptions) -> str:
     parts = [
         "</sheetData>",
         f'<mergeCells count="{len(merges)}">{"".join(merges)}</mergeCells>' if merges else "",
-        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>',
+        _page_margins(),
         '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
         f'<rowBreaks count="{count}" manualBreakCount="{count}">{breaks}</rowBreaks>'
         if breaks

@@ -14,14 +14,16 @@ from ..core.review import ReviewResult, plan_review
 from ..errors import CannotWrite
 from .reading import read_workbook
 from .saving import FileState
-from .writing import previous_values, write_review
+from .writing import check_parts_readable, previous_values, write_review
 
 
 def check_workbook(path: Path) -> Inputs:
     """Read and check a workbook; raise `WorkbookProblems` or `UnreadableWorkbook`."""
     with _collector_paused():
         book, sheets = read_workbook(path)
-        return read_inputs(sheets, book.titles)
+        inputs = read_inputs(sheets, book.titles, book.other_kinds)
+    check_parts_readable(path)
+    return inputs
 
 
 def review_workbook(
@@ -45,22 +47,25 @@ def review_workbook(
     """
     tell = progress or (lambda step: None)
     tell(f"Reading {path.name}")
-    in_place = output is None or output.resolve() == path.resolve()
-    if not dry_run and not ignore_lock:
-        from .locks import refuse_if_locked
-
-        refuse_if_locked(path if in_place or output is None else output, output=not in_place)
     with _collector_paused():
         state = _state(path)
         book, sheets = read_workbook(path)
-        if output is not None:
-            _check_output(path, output, book.macro_enabled)
         tell("Checking and scoring the partners")
-        inputs = read_inputs(sheets, book.titles)
+        inputs = read_inputs(sheets, book.titles, book.other_kinds)
+        if output is not None:  # after the workbook's own problems, which come first
+            _check_output(path, output, book.macro_enabled)
         previous = previous_values(sheets, inputs)
         del sheets  # the values read are in `inputs` now: a large workbook's rows can go
         result = plan_review(inputs, reviewed_on or dt.date.today())
-        if not dry_run:
+        if not dry_run and not ignore_lock:
+            # Only once the workbook is known to be fine: its problems come first.
+            from .locks import refuse_if_locked
+
+            in_place = output is None or output.resolve() == path.resolve()
+            refuse_if_locked(path if in_place or output is None else output, output=not in_place)
+        if dry_run:  # what writing would find, as `check` finds it
+            check_parts_readable(path)
+        else:
             tell(f"Writing {(output or path).name}")
             write_review(book, result, output or path, read_as=state, previous=previous)
     return result

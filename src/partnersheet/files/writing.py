@@ -135,14 +135,11 @@ def write_review(
                 )
             finally:
                 changes.close()
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, CannotWrite):
         # The workbook is read again as it is written: when that fails, the likeliest
-        # reason is another program writing it meanwhile.
+        # reason is another program writing it meanwhile; else one of its parts is damaged.
         check_unchanged(book.path, read_as)
-        raise CannotWrite(
-            f"{book.path.name} could not be read again to write the review ({error}). "
-            "Nothing was changed."
-        ) from None
+        raise
 
 
 def _plan_changes(
@@ -400,5 +397,29 @@ def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.
     entry.comment = info.comment
     entry.file_size = info.file_size
     large = info.file_size > zipfile.ZIP64_LIMIT
-    with source.open(info) as reading, target.open(entry, "w", force_zip64=large) as writing:
-        shutil.copyfileobj(reading, writing, 1024 * 1024)
+    try:
+        with source.open(info) as reading, target.open(entry, "w", force_zip64=large) as writing:
+            shutil.copyfileobj(reading, writing, 1024 * 1024)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise CannotWrite(_damaged(Path(str(source.filename)), info.filename)) from error
+
+
+def check_parts_readable(path: Path) -> None:
+    """What `check` does for the parts a review copies as they are: each one must read
+    back whole, or the review would stop when it writes the workbook."""
+    with zipfile.ZipFile(path) as source:
+        for info in source.infolist():
+            try:
+                with source.open(info) as reading:
+                    while reading.read(1024 * 1024):
+                        pass
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise CannotWrite(_damaged(path, info.filename)) from error
+
+
+def _damaged(path: Path, part: str) -> str:
+    return (
+        f"{path.name} cannot be reviewed: its part {part}, which partnersheet keeps as it "
+        "is, is damaged (the data stored for it does not check out); open the workbook in "
+        "Excel or LibreOffice and save it again. Nothing was changed."
+    )
