@@ -60,6 +60,7 @@ COMPUTED: tuple[str, ...] = (
     "Conflicts",
     "Score per hour",
     "Status",
+    "Trend",
 )
 HISTORY_HEADERS: tuple[str, ...] = (
     "Reviewed on",

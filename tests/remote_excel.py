@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$")
 
-#: Actions that only format, move or draw: the replay checks them by name only.
+#: Actions that only format, move, draw or set up printing: the replay checks them by name
+#: only.
 FORMAT_ACTIONS = frozenset(
     {
         "setFontProperty",
@@ -48,6 +49,8 @@ FORMAT_ACTIONS = frozenset(
         "setChartPosition",
         "setChartSeries",
         "setChartPlotBy",
+        "setChartXAxisValues",
+        "setPrintArea",
         "sheetClearFormats",
         "rangeClearFormats",
         "alert",
@@ -184,6 +187,8 @@ def replay(actions: Sequence[dict[str, Any]], source: Path, target: Path) -> Rep
             assert not ws.merged_cells.ranges, "Excel clears merged cells only as a whole"
             for cell in list(ws._cells.values()):
                 cell.value = None
+                if func == "sheetClear":  # formats too, so a date format goes with its date
+                    cell.number_format = "General"
         elif func in ("rangeClearContents", "rangeClear"):
             ws = sheet(action)
             for r in range(action["row_count"]):

@@ -87,6 +87,7 @@ Most important:  Ann Patel (89.3); work on Friendship, Credibility.
 Least effective: Cal Jones (14.3); Ditch.
 Conflicts:       2.
 Less time:       Cal Jones (6 hours a month, £7,200 a year).
+Band changes:    none yet: this is the first review.
 """
 
 
@@ -213,6 +214,7 @@ def test_summary_when_nobody_is_ranked(tmp_path: Path) -> None:
         "Least effective: none yet: no partner is ranked.\n"
         "Conflicts:       none.\n"
         "Less time:       no answer: no other ranked partner has Hours per month.\n"
+        "Band changes:    none yet: this is the first review.\n"
         "Dry run: nothing was written.\n"
     )
 

@@ -60,7 +60,7 @@ def test_the_readme_transcript_is_what_the_example_prints(tmp_path: Path) -> Non
     transcript = README.split("$ partnersheet review partners.xlsx --date 2026-11-22\n", 1)[1]
     shown = transcript.split("\n\n", 1)[0]
     expected = "\n".join(line.removeprefix("    ") for line in shown.splitlines())
-    assert expected.count("\n") == 5
+    assert expected.count("\n") == 6
     book = tmp_path / "partners.xlsx"
     assert CliRunner().invoke(main, ["new", str(book), "--example"]).exit_code == 0
     result = CliRunner().invoke(main, ["review", str(book), "--date", "2026-11-22"])

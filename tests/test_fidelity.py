@@ -314,6 +314,28 @@ def _changed_cells(
     return {ref for ref in old.keys() | new.keys() if old.get(ref) != new.get(ref)}
 
 
+_DEFINED_NAME = re.compile(
+    rb"<(?:[\w.-]+:)?definedName\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?definedName>)", re.S
+)
+_PRINT_AREA = re.compile(rb">'Review'!\$A\$1:\$J\$[0-9]+<")
+
+
+def assert_names_kept(before: bytes, after: bytes, sheets: list[str]) -> None:
+    """Every defined name kept as it was, in order, and one more: the Review's print area
+    (replacing the one it had), over the printed columns A to J."""
+    review = str(sheets.index("Review"))
+
+    def review_print_area(element: bytes) -> bool:
+        found = attributes(element)
+        return found.get("name") == "_xlnm.Print_Area" and found.get("localSheetId") == review
+
+    old = [e for e in _DEFINED_NAME.findall(before) if not review_print_area(e)]
+    new = _DEFINED_NAME.findall(after)
+    ours = [e for e in new if review_print_area(e)]
+    assert len(ours) == 1 and _PRINT_AREA.search(ours[0]), ours
+    assert [e for e in new if not review_print_area(e)] == old, "names"
+
+
 def assert_shared_parts_only_gained(before: dict[str, bytes], after: dict[str, bytes]) -> None:
     workbook = workbook_part(before)
     assert workbook_part(after) == workbook
@@ -345,15 +367,17 @@ def assert_shared_parts_only_gained(before: dict[str, bytes], after: dict[str, b
         name = attributes(element).get("PartName", "").lstrip("/")
         assert name in set(after) - set(before), f"a content type for no new part: {element}"
 
-    # The workbook: every sheet as it was, in order; new sheets last; names as they were;
-    # a full calculation on loading asked for unless the workbook said not to.
+    # The workbook: every sheet as it was, in order; new sheets last; names as they were but
+    # the Review's print area, which is partnersheet's; a full calculation on loading asked
+    # for unless the workbook said not to.
     old_xml, new_xml = before[workbook], after[workbook]
     old_sheets, new_sheets = _SHEET.findall(old_xml), _SHEET.findall(new_xml)
     assert new_sheets[: len(old_sheets)] == old_sheets, "the workbook's sheets changed"
     for tag in new_sheets[len(old_sheets) :]:
         assert attributes(tag)["name"] in ("History", "Review"), tag
         new_xml = new_xml.replace(tag, b"", 1)
-    assert _DEFINED_NAMES.findall(after[workbook]) == _DEFINED_NAMES.findall(old_xml), "names"
+    assert_names_kept(old_xml, new_xml, [attributes(t)["name"] for t in new_sheets])
+    old_xml, new_xml = _DEFINED_NAMES.sub(b"", old_xml), _DEFINED_NAMES.sub(b"", new_xml)
     old_calc, new_calc = _CALC_PR.search(old_xml), _CALC_PR.search(new_xml)
     assert new_calc is not None, "no calculation settings"
     expected = attributes(old_calc.group(0)) if old_calc else {}

@@ -518,7 +518,7 @@ def test_no_partners_sheet_does_not_hide_other_problems() -> None:
         "(`partnersheet new` writes a workbook with every sheet ready)",
         'Settings!A2: "Colour" is not a setting partnersheet knows; use one of Lowest score, '
         "Highest score, Strong from, Keep from, Improve from, Chargeable rate, Currency, "
-        "Missing scores (or delete the row)",
+        "Missing scores, Close call within (or delete the row)",
     ]
 
 
@@ -705,7 +705,7 @@ def test_an_empty_settings_sheet_means_the_defaults() -> None:
             [("Lowest scor", 1)],
             'Settings!A2: "Lowest scor" is not a setting partnersheet knows; use one of Lowest '
             "score, Highest score, Strong from, Keep from, Improve from, Chargeable rate, "
-            "Currency, Missing scores (or delete the row)",
+            "Currency, Missing scores, Close call within (or delete the row)",
         ),
         (
             [("Lowest score", 5), ("Highest score", 5)],

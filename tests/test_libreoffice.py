@@ -605,15 +605,28 @@ def test_the_review_of_the_example_prints_as_a_person_wants(
     review = openpyxl.load_workbook(path)["Review"]
     last = [row[1] for row in review.iter_rows(values_only=True) if row[0] == 8]  # rank 8
 
-    # Two pages: the answers and the whole ranking on the first, the chart and who is still to
-    # score on the second.
-    assert len(pages) == 2, [page[:80] for page in pages]
+    # Three pages: the answers and the whole ranking on the first; the band changes, the bar
+    # chart and the line chart on the second; the scatter chart and who is still to score on
+    # the third. Each chart is on the page of its heading, whole.
+    assert len(pages) == 3, [page[:80] for page in pages]
     first = pages[0]
     for heading in ("1. Which is", "2. Which is", "3. Which", "4. If you", "Ranking"):
         assert heading in first
     assert last == ["Fiona Mackay"] and "Fiona Mackay" in first.split("Ranking")[1]
-    assert pages[1].lstrip().startswith("Weighted scores\n")  # the chart's heading with it
-    assert "Partners still to score" in pages[1]
+    assert pages[1].lstrip().startswith("Band changes since the last review\n")
+    charts = {
+        "Weighted scores": "Weighted score (0 to 100)\n",
+        "Weighted score over time": "Weighted score (0 to 100) at each review",
+        "Time you give and what it is worth": "Weighted score against hours a month",
+    }
+    for heading, title in charts.items():
+        (page,) = [p for p in pages if f"{heading}\n" in p]
+        assert title in page.split(heading, 1)[1], heading
+    assert "Weighted score over time\n" in pages[1]
+    assert pages[2].lstrip().startswith("Time you give and what it is worth\n")
+    assert "Partners still to score" in pages[2]
+    # The chart data tables beside the charts are not printed.
+    assert not any("the numbers" in page for page in pages)
 
     # Each paragraph shows the lines it was given, none wrapped further (which would hide the
     # last one), in a row just tall enough for them (no blank line under the text).

@@ -244,7 +244,7 @@ def test_without_a_settings_sheet_question_4_says_to_add_one(tmp_path: Path) -> 
         "Spend less time with Cal Jones: 6 hours a month give the lowest weighted score per "
         "hour (2.4) of the partners you give time to. That frees 72 hours a year; add a "
         "Settings sheet with a row Chargeable rate (partnersheet new writes one) to see what "
-        "it is worth."
+        "it is worth. A clear answer: Bea Ltd is next, 22.6 points per hour higher."
     )
 
 
@@ -253,9 +253,7 @@ def test_with_a_settings_sheet_but_no_rate_question_4_says_to_set_it(tmp_path: P
         tmp_path / "partners.xlsx", SMALL_PARTNERS, settings={"Strong from": 75}
     )
     answer = review_json(path)["less_time"]["answer"]
-    assert answer.endswith(
-        "; set your Chargeable rate on the Settings sheet to see what it is worth."
-    )
+    assert "; set your Chargeable rate on the Settings sheet to see what it is worth. " in answer
 
 
 RIVALS: tuple[dict[str, object], ...] = (

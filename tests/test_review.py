@@ -19,6 +19,7 @@ from partnersheet.core.model import (
     Verdict,
 )
 from partnersheet.core.review import ReviewResult, plan_review
+from partnersheet.core.review_charts import ChartKind
 from partnersheet.core.review_sheet import CHART_LIMIT, QUESTIONS, RANKING_HEADERS, LineKind
 from partnersheet.core.sheets import SheetData
 
@@ -331,9 +332,9 @@ def test_conflicts_cells_and_review_answers_agree() -> None:
         "Works for your competitor Bright Minds",
     )
     answers = [line for line in result.review_sheet.lines if line.kind is LineKind.ANSWER]
-    texts = [str(line.cells[0]) for line in answers]
+    texts = [str(line.cells[0]).replace("\n", " ") for line in answers]
     for item in result.conflicts:
-        assert f"• {item.detail}" in texts
+        assert f"• {item.detail} {item.advice}" in texts
 
 
 def test_referrals_to_one_member_only_is_not_a_conflict_of_its_own() -> None:
@@ -360,7 +361,7 @@ def test_no_conflicts() -> None:
     result = review([row("Ann", S75), row("Bea", S50, group="Tax")])
     assert result.conflicts == ()
     assert result.to_json()["conflicts"] == []
-    answers = [str(c[0]) for c in lines_of(result, LineKind.ANSWER)]
+    answers = [str(c[0]).replace("\n", " ") for c in lines_of(result, LineKind.ANSWER)]
     assert any(a.startswith("None") for a in answers)
 
 
@@ -446,7 +447,7 @@ def test_no_ranked_partner_leaves_every_answer_empty() -> None:
     assert [c["kind"] for c in document["conflicts"]] == ["competing partners"]
     assert [p["rank"] for p in document["partners"]] == [None, None]
     assert [p["weighted_score"] for p in document["partners"]] == [None, None]
-    assert result.review_sheet.chart is None
+    assert result.review_sheet.charts == ()
     assert result.history.rows == ()
 
 
@@ -520,8 +521,24 @@ def test_json_shape_follows_the_contract() -> None:
         "kind": "competing partners",
         "partners": ["Ann", "Bea"],
         "detail": result.conflicts[0].detail,
+        "advice": (
+            "Tell both openly that you work with the other, send each the work that suits "
+            "them best, and let the relationship that grows decide."
+        ),
     }
     assert document["less_time"]["partner"] == "Bea"  # 25.0 / 2 = 12.5 an hour
+    # v2: how sure each answer is, each partner's trend, the band changes.
+    sure = {
+        key: (document[key]["runner_up"], document[key]["margin"], document[key]["close_call"])
+        for key in ("most_important", "least_effective", "less_time")
+    }
+    assert sure == {
+        "most_important": ("Ann", 39.3, None),
+        "least_effective": ("Ann", 35.7, None),
+        "less_time": ("Ann", 2.7, None),  # 15.2 an hour against 12.5
+    }
+    assert [p["trend"] for p in document["partners"]] == [None] * 4
+    assert document["band_changes"] == []
     assert document["less_time"]["value_per_year"] == 3600
 
 
@@ -694,7 +711,7 @@ def test_computed_columns_are_added_at_the_right_end() -> None:
     assert list(computed.columns) == expected
     assert list(computed.new_headers) == [(n, c.value) for n, c in expected]
     assert computed.rows == (
-        (2, (60.7, 1, "Keep", "Regular communication", None, 15.2, "OK")),
+        (2, (60.7, 1, "Keep", "Regular communication", None, 15.2, "OK", None)),
         (
             3,
             (
@@ -705,6 +722,7 @@ def test_computed_columns_are_added_at_the_right_end() -> None:
                 None,
                 None,
                 "Not ranked: no ingredient is scored yet",
+                None,
             ),
         ),
     )
@@ -724,8 +742,9 @@ def test_existing_computed_columns_are_reused_wherever_they_are() -> None:
         21: "Band",
         22: "Work on",
         23: "Score per hour",
+        24: "Trend",
     }
-    assert [n for n, _ in result.computed.columns] == [20, 1, 21, 22, 19, 23, 17]
+    assert [n for n, _ in result.computed.columns] == [20, 1, 21, 22, 19, 23, 17, 24]
     first = dict(
         zip([c for _, c in result.computed.columns], result.computed.rows[0][1], strict=True)
     )
@@ -743,13 +762,14 @@ def test_rows_that_are_not_partners_get_blanks() -> None:
         "Conflicts",
         "Score per hour",
         "Status",
+        "Trend",
         "Mine",
     )
-    stale = (None,) * len(HEADERS) + (55.0, 3, "Keep", "Trust", None, None, "OK", "keep me")
+    stale = (None,) * len(HEADERS) + (55.0, 3, "Keep", "Trust", None, None, "OK", None, "keep me")
     result = review([row("Ann", S61), stale, row("Bea", S50)], header=header)
     computed = result.computed
     assert computed.new_headers == ()
-    assert dict(computed.rows)[3] == (None,) * 7
+    assert dict(computed.rows)[3] == (None,) * 8
     assert [r for r, _ in computed.rows] == [2, 3, 4]
     assert dict(computed.rows)[4][0] == 50.0
 
@@ -779,7 +799,7 @@ def test_review_has_the_four_questions_in_order_each_answered() -> None:
     assert [q.cells[0] for q in questions] == list(QUESTIONS)
     for question in questions:
         assert lines[question.row].kind is LineKind.ANSWER  # the line after it
-    answers = [str(c[0]) for c in lines_of(result, LineKind.ANSWER)]
+    answers = [str(c[0]).replace("\n", " ") for c in lines_of(result, LineKind.ANSWER)]
     assert result.most_important is not None and result.least_effective is not None
     assert result.most_important.sentence in answers
     assert result.least_effective.sentence in answers
@@ -809,38 +829,65 @@ def test_ranking_table_in_rank_order() -> None:
     assert lines[header_index].kind is LineKind.TABLE_HEADER
     table = [line.cells for line in lines[header_index + 1 : header_index + 4]]
     assert table == [
-        (1, "Ann", 75.0, 5.0, "Strong", "Trust, Friendship", "Competes with Cal (Tax)", 5, 15.0),
-        (2, "Bea", 50.0, "new", "Keep", "Trust, Friendship", None, 2, 25.0),
-        (2, "Cal", 50.0, "new", "Keep", "Trust, Friendship", "Competes with Ann (Tax)", None, None),
+        (
+            1,
+            "Ann",
+            75.0,
+            5.0,
+            None,
+            "Strong",
+            "Trust, Friendship",
+            "Competes with Cal (Tax)",
+            5,
+            15.0,
+        ),
+        (2, "Bea", 50.0, "new", None, "Keep", "Trust, Friendship", None, 2, 25.0),
+        (
+            2,
+            "Cal",
+            50.0,
+            "new",
+            None,
+            "Keep",
+            "Trust, Friendship",
+            "Competes with Ann (Tax)",
+            None,
+            None,
+        ),
     ]
     assert lines[header_index + 4].kind is not LineKind.TABLE_ROW
 
 
 def test_chart_points_at_the_ranking_rows() -> None:
     result = review([row("Bea", S50), row("Ann", S75), row("Cal", S25), row("Dee", (None,) * 7)])
-    chart = result.review_sheet.chart
-    assert chart is not None
+    (chart,) = result.review_sheet.charts  # no History, no hours: only the bar chart
+    assert chart.kind is ChartKind.BAR
     by_row = {line.row: line for line in result.review_sheet.lines}
-    rows = range(chart.first_row, chart.last_row + 1)
+    names, scores = chart.categories, chart.series
+    rows = range(names.top, names.bottom + 1)
     assert [by_row[r].kind for r in rows] == [LineKind.TABLE_ROW] * 3
-    names = [by_row[r].cells[chart.category_column - 1] for r in rows]
-    scores = [by_row[r].cells[chart.value_column - 1] for r in rows]
-    assert names == ["Ann", "Bea", "Cal"]
-    assert scores == [75.0, 50.0, 25.0]
-    assert by_row[chart.first_row - 1].cells == tuple(RANKING_HEADERS)
+    assert [by_row[r].cells[names.left - 1] for r in rows] == ["Ann", "Bea", "Cal"]
+    # The series is the Weighted score column, its header the series' name.
+    assert (scores.top, scores.bottom) == (names.top - 1, names.bottom)
+    assert [by_row[r].cells[scores.left - 1] for r in range(scores.top, scores.bottom + 1)] == [
+        "Weighted score",
+        75.0,
+        50.0,
+        25.0,
+    ]
+    assert by_row[names.top - 1].cells == tuple(RANKING_HEADERS)
     # The chart sits below the table, over blank lines.
-    assert chart.anchor_row > chart.last_row
+    assert chart.anchor_row > names.bottom
     assert by_row[chart.anchor_row].kind is LineKind.BLANK
 
 
 def test_chart_shows_at_most_the_strongest_partners() -> None:
     many = [row(f"Partner {n:02d}", S50, fees=n) for n in range(CHART_LIMIT + 5)]
     result = review(many)
-    chart = result.review_sheet.chart
-    assert chart is not None
-    assert chart.last_row - chart.first_row + 1 == CHART_LIMIT
+    (chart,) = result.review_sheet.charts
+    assert chart.categories.rows == CHART_LIMIT
     by_row = {line.row: line for line in result.review_sheet.lines}
-    assert by_row[chart.first_row].cells[1] == f"Partner {CHART_LIMIT + 4:02d}"
+    assert by_row[chart.categories.top].cells[1] == f"Partner {CHART_LIMIT + 4:02d}"
 
 
 def test_partners_still_to_score() -> None:

@@ -134,7 +134,7 @@ def test_partners_headers_are_exact(template: Any) -> None:
     sheet = template["Partners"]
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert HEADERS[:3] == ["Partner", "Organisation", "Offers"]
-    assert HEADERS[-7:] == [
+    assert HEADERS[-8:] == [
         "Weighted score",
         "Rank",
         "Band",
@@ -142,6 +142,7 @@ def test_partners_headers_are_exact(template: Any) -> None:
         "Conflicts",
         "Score per hour",
         "Status",
+        "Trend",
     ]
 
 
@@ -268,6 +269,7 @@ def test_settings_sheet_has_the_defaults(template: Any) -> None:
         "Chargeable rate": 0,
         "Currency": "£",
         "Missing scores": "Score what is there",
+        "Close call within": 50,
     }
     assert [r["What it does"] for r in rows] == [SETTING_HELP[s][1] for s in Setting]
     row = 2 + list(Setting).index(Setting.MISSING_SCORES)
@@ -403,7 +405,7 @@ def test_example_tells_the_story(example: Any) -> None:
     assert 40 <= scored[least] < 75
 
 
-def test_example_history_is_one_consistent_earlier_review(example: Any) -> None:
+def test_example_history_is_four_consistent_earlier_reviews(example: Any) -> None:
     sheet = example["History"]
     assert example.sheetnames[-1] == "History"
     assert [c.value for c in sheet[1]] == [
@@ -416,26 +418,35 @@ def test_example_history_is_one_consistent_earlier_review(example: Any) -> None:
     ]
     rows = records(sheet)
     partners = {p["Partner"] for p in records(example["Partners"])}
-    assert 5 <= len(rows) < len(partners)
     assert {r["Partner"] for r in rows} <= partners
+    dates = [r["Reviewed on"] for r in rows]
+    assert dates == sorted(dates)  # History in date order
+    assert sorted(set(dates)) == [
+        dt.date(2025, 11, 21),
+        dt.date(2026, 2, 20),
+        dt.date(2026, 5, 15),
+        dt.date(2026, 8, 14),
+    ]
     weights = Weights(
         {i: IngredientWeight(i, w) for i, w in example_weights(example).items()}
     ).short_text()
-    for row in rows:
-        assert row["Reviewed on"] == dt.date(2026, 8, 14)
-        assert row["Weights"] == weights
-        score = row["Weighted score"]
-        assert row["Rank"] == 1 + sum(other["Weighted score"] > score for other in rows)
-        expected_band = (
-            "Strong"
-            if score >= 75
-            else "Keep"
-            if score >= 50
-            else "Improve"
-            if score >= 30
-            else "Ditch"
-        )
-        assert row["Band"] == expected_band
+    for day in set(dates):
+        review = [r for r in rows if r["Reviewed on"] == day]
+        assert 5 <= len(review) < len(partners)
+        for row in review:
+            assert row["Weights"] == weights
+            score = row["Weighted score"]
+            assert row["Rank"] == 1 + sum(other["Weighted score"] > score for other in review)
+            expected_band = (
+                "Strong"
+                if score >= 75
+                else "Keep"
+                if score >= 50
+                else "Improve"
+                if score >= 30
+                else "Ditch"
+            )
+            assert row["Band"] == expected_band
     assert sheet["A2"].number_format == "yyyy-mm-dd"
 
 

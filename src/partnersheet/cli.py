@@ -15,6 +15,7 @@ import click
 from .errors import PartnersheetError, WorkbookProblems
 
 if TYPE_CHECKING:
+    from .core.answers import Certainty
     from .core.review import ReviewResult
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
@@ -226,11 +227,11 @@ def _summary(path: Path, result: ReviewResult) -> str:
         work_on = ", ".join(i.label for i in most.partner.work_on) or "nothing"
         lines.append(
             f"Most important:  {most.partner.name} ({most.partner.weighted_score:.1f}); "
-            f"work on {work_on}."
+            f"work on {work_on}{_close_call(most.certainty)}."
         )
         lines.append(
             f"Least effective: {least.partner.name} ({least.partner.weighted_score:.1f}); "
-            f"{least.verdict.value}."
+            f"{least.verdict.value}{_close_call(least.certainty)}."
         )
     lines.append(f"Conflicts:       {len(result.conflicts) or 'none'}.")
     if less is None:
@@ -240,8 +241,35 @@ def _summary(path: Path, result: ReviewResult) -> str:
         value = ""
         if result.settings.chargeable_rate > 0:
             value = f", {result.settings.currency}{less.value_per_year:,.0f} a year"
-        lines.append(f"Less time:       {less.partner.name} ({hours} hours a month{value}).")
+        lines.append(
+            f"Less time:       {less.partner.name} ({hours} hours a month{value})"
+            f"{_close_call(less.certainty)}."
+        )
+    lines.append(f"Band changes:    {_band_changes(result)}.")
     return "\n".join(lines)
+
+
+def _close_call(sure: Certainty) -> str:
+    from .core.answers import weight_text
+
+    call = sure.close_call
+    if call is None:
+        return ""
+    return (
+        f"; close call: {call.answer} if {call.ingredient.label} counted "
+        f"{weight_text(call.new_weight)} instead of {weight_text(call.weight)}"
+    )
+
+
+def _band_changes(result: ReviewResult) -> str:
+    if result.previous_review is None:
+        return "none yet: this is the first review"
+    changes = result.band_changes
+    if not changes:
+        return f"none since {result.previous_review.isoformat()}"
+    up = sum(1 for c in changes if c.upward)
+    since = result.previous_review.isoformat()
+    return f"{len(changes)} since {since} ({up} up, {len(changes) - up} down)"
 
 
 @main.command()

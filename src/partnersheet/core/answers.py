@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
+from .close_calls import CloseCall, less_time_key
 from .conflicts import CompetitorGroup, Conflicts
 from .model import (
     INGREDIENT_COUNT,
@@ -17,10 +20,10 @@ from .model import (
     Weights,
     format_number,
     join_and,
-    normalise_name,
 )
 from .review_sheet import long_date
-from .scoring import Score
+from .scoring import Score, excel_round
+from .trends import Direction, Trend
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,38 @@ class PartnerResult(Score):
     conflicts: tuple[str, ...]
     #: Weighted score now minus at the previous review; None when there is nothing to compare.
     change: float | None
+    #: How the score has moved over the recent reviews; None with fewer than three.
+    trend: Trend | None
 
     @property
     def name(self) -> str:
         return self.partner.name
+
+
+class Question(Enum):
+    """The three questions whose answer is one partner, each with how its sentences end."""
+
+    MOST_IMPORTANT = ("would be your most important partnership", "points behind")
+    LEAST_EFFECTIVE = ("would be your least effective partnership", "points higher")
+    LESS_TIME = ("would be the one to spend less time with", "points per hour higher")
+
+    def __init__(self, would: str, apart: str) -> None:
+        self.would = would
+        #: How the runner-up stands against the answer, after the margin.
+        self.apart = apart
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """How sure an answer is: who is next, how far behind, and the smallest change of one
+    weight that would change the answer."""
+
+    runner_up: PartnerResult | None = None
+    #: How far apart the answer and the runner-up are on what decides the question.
+    margin: float | None = None
+    close_call: CloseCall | None = None
+    #: Whether close calls were looked for (`Close call within` above 0).
+    looked: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,6 +75,7 @@ class MostImportant:
 
     partner: PartnerResult
     sentence: str
+    certainty: Certainty = Certainty()
 
 
 @dataclass(frozen=True)
@@ -54,6 +86,7 @@ class LeastEffective:
     partner: PartnerResult
     verdict: Verdict
     sentence: str
+    certainty: Certainty = Certainty()
 
 
 @dataclass(frozen=True)
@@ -63,6 +96,34 @@ class ConflictItem:
     kind: ConflictKind
     partners: tuple[str, ...]
     detail: str
+
+    @property
+    def advice(self) -> str:
+        """What you can do to reduce the tension: one sentence for each kind of conflict."""
+        return CONFLICT_ADVICE[self.kind]
+
+    @property
+    def text(self) -> str:
+        """The conflict as the Review lists it, with its advice."""
+        return f"{self.detail} {self.advice}"
+
+
+#: Question 3's second half: what you can do to reduce the tensions, by kind of conflict.
+CONFLICT_ADVICE: Mapping[ConflictKind, str] = {
+    ConflictKind.COMPETING_PARTNERS: (
+        "Tell both openly that you work with the other, send each the work that suits them "
+        "best, and let the relationship that grows decide."
+    ),
+    ConflictKind.REFERS_TO_COMPETITOR: (
+        "Talk it through with them and agree which work comes to you and which goes elsewhere."
+    ),
+    ConflictKind.IS_A_COMPETITOR: (
+        "Decide whether the partnership is worth it and, if it is, agree its limits in writing."
+    ),
+    ConflictKind.REFERRALS_TO_COMPETING_PARTNERS: (
+        "Tell each of them why they got the work they got, before either asks."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +135,7 @@ class LessTime:
     hours_per_month: float
     value_per_year: float
     sentence: str
+    certainty: Certainty = Certainty()
 
 
 NO_RANKED = (
@@ -126,11 +188,72 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+# --- how sure an answer is -------------------------------------------------------------
+
+
+def weight_text(weight: float) -> str:
+    """A weight as the close-call sentence shows it: at most 2 decimals, no trailing zeros."""
+    return f"{excel_round(weight, 2):.2f}".rstrip("0").rstrip(".")
+
+
+def certainty(
+    answer: PartnerResult,
+    runner_up: PartnerResult | None,
+    close_call: CloseCall | None,
+    settings: Settings,
+    *,
+    per_hour: bool = False,
+) -> Certainty:
+    """The answer's runner-up, margin and close call; the margin in weighted score points, or
+    in score per hour."""
+    margin = None
+    if runner_up is not None:
+        if per_hour:
+            apart = (runner_up.score_per_hour or 0.0) - (answer.score_per_hour or 0.0)
+        else:
+            apart = (runner_up.weighted_score or 0.0) - (answer.weighted_score or 0.0)
+        margin = excel_round(abs(apart))
+    return Certainty(runner_up, margin, close_call, looked=settings.close_call_within > 0)
+
+
+def certainty_sentence(question: Question, sure: Certainty) -> str:
+    """The sentence an answer ends with: its close call, or who is next and how far behind;
+    nothing when there is neither."""
+    runner, margin = sure.runner_up, sure.margin
+    apart = ""
+    if runner is not None and margin is not None:
+        apart = (
+            f"{margin:.1f} {question.apart}"
+            if margin
+            else f"on the same score{' per hour' if question is Question.LESS_TIME else ''}"
+        )
+    call = sure.close_call
+    if call is not None:
+        now = f" ({apart} now)" if runner is not None and call.answer == runner.name else ""
+        return (
+            f"Close call: if {call.ingredient.label} counted {weight_text(call.new_weight)} "
+            f"instead of {weight_text(call.weight)}, {call.answer} {question.would}{now}."
+        )
+    if runner is None:
+        return ""
+    tie = ": the tie-break decides" if not margin else ""
+    next_one = f"{runner.name} is next, {apart}{tie}."
+    return f"A clear answer: {next_one}" if sure.looked else next_one
+
+
+def _ending(question: Question, sure: Certainty) -> str:
+    sentence = certainty_sentence(question, sure)
+    return f" {sentence}" if sentence else ""
+
+
 # --- 1 and 2 ------------------------------------------------------------------------------
 
 
 def most_important(
-    ranked: Sequence[PartnerResult], weights: Weights, previous: dt.date | None
+    ranked: Sequence[PartnerResult],
+    weights: Weights,
+    previous: dt.date | None,
+    sure: Certainty = Certainty(),
 ) -> MostImportant | None:
     """The first of the partners in order of importance."""
     if not ranked:
@@ -146,22 +269,25 @@ def most_important(
         text += f" To make it even more effective, {_advice(top.work_on, weights)}"
     else:
         text += " It is already scored the highest on every ingredient: keep it that way."
-    return MostImportant(top, text)
+    return MostImportant(top, text + _ending(Question.MOST_IMPORTANT, sure), sure)
 
 
-def least_effective(ranked: Sequence[PartnerResult], weights: Weights) -> LeastEffective | None:
+def least_effective(
+    ranked: Sequence[PartnerResult], weights: Weights, sure: Certainty = Certainty()
+) -> LeastEffective | None:
     """The last of the partners in order of importance, and whether to ditch it."""
     if not ranked:
         return None
     bottom = ranked[-1]
     received = bottom.partner.referrals_received or 0
+    ending = _ending(Question.LEAST_EFFECTIVE, sure)
     if bottom.band is Band.DITCH and received == 0:
         text = (
             f"{bottom.name} is your least effective partnership ({_score_text(bottom)}) and "
             "sent you no referrals in the last 12 months. Verdict: ditch it, and give the "
             "time to partnerships that work."
         )
-        return LeastEffective(bottom, Verdict.DITCH, text)
+        return LeastEffective(bottom, Verdict.DITCH, text + ending, sure)
     referrals = (
         f"sent you {received} referral{'s' if received != 1 else ''} in the last 12 months"
         if received
@@ -172,7 +298,7 @@ def least_effective(ranked: Sequence[PartnerResult], weights: Weights) -> LeastE
         f"{referrals}. Verdict: focus on making it effective"
     )
     text += f": {_advice(bottom.work_on, weights)}" if bottom.work_on else "."
-    return LeastEffective(bottom, Verdict.FOCUS, text)
+    return LeastEffective(bottom, Verdict.FOCUS, text + ending, sure)
 
 
 # --- 3 ------------------------------------------------------------------------------------
@@ -228,22 +354,40 @@ def _group_item(group: CompetitorGroup, by_row: Mapping[int, PartnerResult]) -> 
 
 
 def _member_text(member: PartnerResult) -> str:
-    trend = _change_words(member.change)
-    return f"{member.partner.name} ({_score_text(member)}{', ' + trend if trend else ''})"
+    words = [_score_text(member), _change_words(member.change), _trend_words(member.trend)]
+    return f"{member.partner.name} ({', '.join(w for w in words if w)})"
+
+
+def _trend_words(trend: Trend | None) -> str:
+    if trend is None:
+        return ""
+    if trend.direction is Direction.STEADY:
+        return "steady"
+    return f"{trend.direction.value.lower()} {abs(trend.per_month):.1f} a month"
 
 
 def _growth(members: Sequence[PartnerResult]) -> str:
+    """Whose relationship is growing faster: by the trend over recent reviews where two
+    members or more have one, else by the change since the last review."""
+    trends = [(m.trend.per_month, m.name) for m in members if m.trend is not None]
+    if len(trends) >= 2:
+        return f"over recent reviews, {_faster(trends, 'is moving')}"
     changes = [(m.change, m.name) for m in members if m.change is not None]
     if len(changes) < 2:
         return "the next review will show whose relationship is growing faster."
-    best = max(c for c, _ in changes)
-    leaders = [name for c, name in changes if c == best]
-    if len(leaders) == len(changes):
+    return _faster(changes, "has changed since the last review")
+
+
+def _faster(paces: Sequence[tuple[float, str]], moving: str) -> str:
+    """Which of the relationships grows fastest, given each one's pace."""
+    best = max(pace for pace, _ in paces)
+    leaders = [name for pace, name in paces if pace == best]
+    if len(leaders) == len(paces):
         if best == 0:
-            if len(changes) == 2:
-                return "neither relationship has changed since the last review."
-            return "none of these relationships has changed since the last review."
-        if len(changes) == 2:
+            if len(paces) == 2:
+                return f"neither relationship {moving}."
+            return f"none of these relationships {moving}."
+        if len(paces) == 2:
             return "both relationships are changing at the same pace."
         return "all these relationships are changing at the same pace."
     return f"your relationship with {join_and(leaders)} is growing faster."
@@ -257,27 +401,33 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency}{text}"
 
 
-def less_time(
-    ranked: Sequence[PartnerResult],
-    most: MostImportant | None,
-    settings: Settings,
-    *,
-    settings_sheet: bool = True,
-) -> LessTime | None:
-    """Of the ranked partners given hours, other than the most important, the one with the
-    lowest score per hour; ties go to lower fees, then to the name."""
-    top = most.partner if most is not None else None
+def less_time_order(
+    ranked: Sequence[PartnerResult], top: PartnerResult | None, count: int = 2
+) -> list[PartnerResult]:
+    """The first `count` partners in order for the Less time answer: of the ranked partners
+    given hours, other than the most important (`top`), the lowest score per hour first;
+    ties go to lower fees, then to the name."""
     candidates = [
         p
         for p in ranked
         if p is not top and (p.partner.hours_per_month or 0) > 0 and p.score_per_hour is not None
     ]
-    if not candidates:
-        return None
-    chosen = min(
-        candidates,
-        key=lambda p: (p.score_per_hour, p.partner.fees_received or 0.0, normalise_name(p.name)),
+    return heapq.nsmallest(
+        count, candidates, key=lambda p: less_time_key(p.partner, p.score_per_hour or 0.0)
     )
+
+
+def less_time(
+    chosen: PartnerResult | None,
+    settings: Settings,
+    *,
+    settings_sheet: bool = True,
+    sure: Certainty = Certainty(),
+) -> LessTime | None:
+    """The Less time answer for the partner `less_time_order` put first, with the hours it
+    frees and their worth."""
+    if chosen is None:
+        return None
     hours = chosen.partner.hours_per_month or 0
     value = hours * 12 * settings.chargeable_rate
     text = (
@@ -297,4 +447,4 @@ def less_time(
             "; add a Settings sheet with a row Chargeable rate (partnersheet new writes one) "
             "to see what it is worth."
         )
-    return LessTime(chosen, hours, value, text)
+    return LessTime(chosen, hours, value, text + _ending(Question.LESS_TIME, sure), sure)

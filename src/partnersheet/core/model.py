@@ -130,6 +130,7 @@ class Column(Enum):
     CONFLICTS = "Conflicts"
     SCORE_PER_HOUR = "Score per hour"
     STATUS = "Status"
+    TREND = "Trend"
 
     @property
     def label(self) -> str:
@@ -151,6 +152,7 @@ COMPUTED_COLUMNS: tuple[Column, ...] = (
     Column.CONFLICTS,
     Column.SCORE_PER_HOUR,
     Column.STATUS,
+    Column.TREND,
 )
 #: The input headers in the template's order: the scores between Last contact and Notes.
 INPUT_HEADERS: tuple[Header, ...] = (
@@ -174,6 +176,7 @@ class Setting(Enum):
     CHARGEABLE_RATE = "Chargeable rate"
     CURRENCY = "Currency"
     MISSING_SCORES = "Missing scores"
+    CLOSE_CALL_WITHIN = "Close call within"
 
 
 #: Each setting's default as typed in the workbook, and a line on what it does.
@@ -192,6 +195,11 @@ SETTING_HELP: Mapping[Setting, tuple[str | int, str]] = {
         MissingScores.SCORE_WHAT_IS_THERE.value,
         "What a blank score means: Score what is there, Count as lowest, or Do not rank.",
     ),
+    Setting.CLOSE_CALL_WITHIN: (
+        50,
+        "How far (in percent, 0 to 100) one weight may move for an answer to count as a "
+        "close call; 0 turns close calls off.",
+    ),
 }
 
 
@@ -207,6 +215,8 @@ class Settings:
     chargeable_rate: float = 0
     currency: str = "£"
     missing_scores: MissingScores = MissingScores.SCORE_WHAT_IS_THERE
+    #: Percent: how far one weight may move for an answer to count as a close call.
+    close_call_within: int = 50
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ anything of its own.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -16,23 +16,36 @@ from .answers import (
     NO_CONFLICTS,
     NO_LESS_TIME,
     NO_RANKED,
+    Certainty,
     ConflictItem,
     LeastEffective,
     LessTime,
     MostImportant,
     PartnerResult,
     band_text,
+    certainty,
     conflict_items,
     least_effective,
     less_time,
+    less_time_order,
     most_important,
+    weight_text,
 )
-from .conflicts import find_conflicts
-from .model import CellValue, HistoryRow, Inputs, Settings, Weights, normalise_name
+from .close_calls import CloseCall, Picks, close_calls, importance_key
+from .conflicts import CompetitorGroup, find_conflicts
+from .model import CellValue, Inputs, Settings, Weights, normalise_name
 from .plans import ComputedCells, HistoryPlan, computed_cells, history_plan
-from .review_sheet import ReviewLayout, build_review_sheet
+from .review_charts import ScoresOverTime, TimeGiven, TimePoint
+from .review_sheet import (
+    OVER_TIME_DATES,
+    OVER_TIME_LINES,
+    TIME_GIVEN_LIMIT,
+    ReviewLayout,
+    build_review_sheet,
+)
 from .scoring import Score, excel_round, score_partners
 from .sheets import find_sheet
+from .trends import BandChange, EarlierReviews, band_changes, earlier_reviews, trend
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class ReviewResult:
     least_effective: LeastEffective | None
     conflicts: tuple[ConflictItem, ...]
     less_time: LessTime | None
+    #: Ranked partners whose band differs from the last review's: upward ones first.
+    band_changes: tuple[BandChange, ...]
     computed: ComputedCells
     review_sheet: ReviewLayout
     history: HistoryPlan
@@ -86,6 +101,7 @@ class ReviewResult:
                 "partner": most.partner.name,
                 "weighted_score": most.partner.weighted_score,
                 "work_on": [i.label for i in most.partner.work_on],
+                **_certainty_json(most.certainty),
                 "answer": most.sentence,
             },
             "least_effective": None
@@ -95,10 +111,16 @@ class ReviewResult:
                 "weighted_score": least.partner.weighted_score,
                 "verdict": least.verdict.value,
                 "work_on": [i.label for i in least.partner.work_on],
+                **_certainty_json(least.certainty),
                 "answer": least.sentence,
             },
             "conflicts": [
-                {"kind": c.kind.value, "partners": list(c.partners), "detail": c.detail}
+                {
+                    "kind": c.kind.value,
+                    "partners": list(c.partners),
+                    "detail": c.detail,
+                    "advice": c.advice,
+                }
                 for c in self.conflicts
             ],
             "less_time": None
@@ -108,9 +130,30 @@ class ReviewResult:
                 "hours_per_month": _plain(less.hours_per_month),
                 "value_per_year": _plain(less.value_per_year),
                 "score_per_hour": less.partner.score_per_hour,
+                **_certainty_json(less.certainty),
                 "answer": less.sentence,
             },
+            "band_changes": [
+                {"partner": c.partner, "from": c.before.value, "to": c.after.value}
+                for c in self.band_changes
+            ],
         }
+
+
+def _certainty_json(sure: Certainty) -> dict[str, Any]:
+    call = sure.close_call
+    return {
+        "runner_up": sure.runner_up.name if sure.runner_up is not None else None,
+        "margin": sure.margin,
+        "close_call": None
+        if call is None
+        else {
+            "ingredient": call.ingredient.label,
+            "weight": _plain(call.weight),
+            "new_weight": _plain(float(weight_text(call.new_weight))),
+            "answer": call.answer,
+        },
+    }
 
 
 def _partner_json(p: PartnerResult) -> dict[str, Any]:
@@ -125,6 +168,9 @@ def _partner_json(p: PartnerResult) -> dict[str, Any]:
         "score_per_hour": p.score_per_hour,
         "status": p.status,
         "change": p.change,
+        "trend": None
+        if p.trend is None
+        else {"direction": p.trend.direction.value, "per_month": p.trend.per_month},
     }
 
 
@@ -137,29 +183,31 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     """Score, find conflicts, answer the four questions and lay out what to write."""
     settings, weights = inputs.settings, inputs.weights
     conflicts = find_conflicts(inputs.partners, inputs.competitors)
-    previous_review, previous_scores = _previous_review(inputs.history, reviewed_on)
+    earlier = earlier_reviews(inputs.history, reviewed_on)
+    previous_review = earlier.latest
     results = [
-        _result(score, conflicts.by_row.get(score.partner.row, ()), previous_scores)
+        _result(score, conflicts.by_row.get(score.partner.row, ()), earlier, reviewed_on)
         for score in score_partners(inputs.partners, weights, settings)
     ]
     ranked = importance_order(results)
     ordered = (*ranked, *(r for r in results if not r.ranked))
-
-    most = most_important(ranked, weights, previous_review)
-    least = least_effective(ranked, weights)
-    conflict_list = conflict_items(conflicts, {r.partner.row: r for r in results})
     settings_sheet = find_sheet(inputs.sheet_titles, "Settings") is not None
-    less = less_time(ranked, most, settings, settings_sheet=settings_sheet)
+    most, least, less = _answers(inputs, ranked, previous_review, settings_sheet=settings_sheet)
+    conflict_list = conflict_items(conflicts, {r.partner.row: r for r in results})
+    changes = band_changes(((r.name, r.band) for r in ranked if r.band is not None), earlier)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
         answers=(
             most.sentence if most else NO_RANKED,
             least.sentence if least else NO_RANKED,
-            tuple(c.detail for c in conflict_list) or (NO_CONFLICTS,),
+            tuple(c.text for c in conflict_list) or (NO_CONFLICTS,),
             less.sentence if less else NO_LESS_TIME,
         ),
         ranking=[_ranking_row(r, previous_review) for r in ranked],
+        band_changes=[c.text for c in changes],
+        over_time=scores_over_time(ranked, conflicts.groups, earlier, reviewed_on),
+        time_given=time_given(ranked, less.partner if less else None),
         still_to_score=[(r.name, r.status) for r in ordered if r.provisional],
     )
     return ReviewResult(
@@ -172,22 +220,78 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         least_effective=least,
         conflicts=conflict_list,
         less_time=less,
+        band_changes=changes,
         computed=computed_cells(inputs, {r.partner.row: _computed_values(r) for r in results}),
         review_sheet=layout,
         history=history_plan(inputs, reviewed_on, history_rows(ranked, reviewed_on, weights)),
     )
 
 
+def _answers(
+    inputs: Inputs,
+    ranked: Sequence[PartnerResult],
+    previous_review: dt.date | None,
+    *,
+    settings_sheet: bool,
+) -> tuple[MostImportant | None, LeastEffective | None, LessTime | None]:
+    """The answers to questions 1, 2 and 4, each with its runner-up and close call."""
+    settings, weights = inputs.settings, inputs.weights
+    top = ranked[0] if ranked else None
+    bottom = ranked[-1] if ranked else None
+    less_first, less_next = (*less_time_order(ranked, top), None, None)[:2]
+    calls = close_calls(
+        inputs.partners,
+        weights,
+        settings,
+        Picks(
+            top.partner if top else None,
+            bottom.partner if bottom else None,
+            less_first.partner if less_first else None,
+        ),
+    )
+    second = ranked[1] if len(ranked) > 1 else None
+    before_last = ranked[-2] if len(ranked) > 1 else None
+    most = most_important(ranked, weights, previous_review, _sure(top, second, calls[0], settings))
+    least = least_effective(ranked, weights, _sure(bottom, before_last, calls[1], settings))
+    less = less_time(
+        less_first,
+        settings,
+        settings_sheet=settings_sheet,
+        sure=_sure(less_first, less_next, calls[2], settings, per_hour=True),
+    )
+    return most, least, less
+
+
+def _sure(
+    answer: PartnerResult | None,
+    runner_up: PartnerResult | None,
+    call: CloseCall | None,
+    settings: Settings,
+    *,
+    per_hour: bool = False,
+) -> Certainty:
+    if answer is None:
+        return Certainty()
+    return certainty(answer, runner_up, call, settings, per_hour=per_hour)
+
+
 def _result(
-    score: Score, conflicts: tuple[str, ...], previous_scores: Mapping[str, float]
+    score: Score, conflicts: tuple[str, ...], earlier: EarlierReviews, reviewed_on: dt.date
 ) -> PartnerResult:
-    """The partner's score with its conflicts and its change since the previous review."""
-    before = previous_scores.get(normalise_name(score.partner.name))
+    """The partner's score with its conflicts, its change since the previous review and its
+    trend."""
+    name, now = score.partner.name, score.weighted_score
+    before = earlier.score(name, earlier.latest) if earlier.latest else None
     change = None
-    if score.weighted_score is not None and before is not None:
-        change = excel_round(score.weighted_score - before)
-    values = {name: getattr(score, name) for name in _SCORE_FIELDS}
-    return PartnerResult(**values, conflicts=conflicts, change=change)
+    if now is not None and before is not None:
+        change = excel_round(now - before)
+    values = {field: getattr(score, field) for field in _SCORE_FIELDS}
+    return PartnerResult(
+        **values,
+        conflicts=conflicts,
+        change=change,
+        trend=None if now is None else trend(name, now, reviewed_on, earlier),
+    )
 
 
 _SCORE_FIELDS = tuple(f.name for f in fields(Score))
@@ -196,32 +300,51 @@ _SCORE_FIELDS = tuple(f.name for f in fields(Score))
 def importance_order(results: Sequence[PartnerResult]) -> list[PartnerResult]:
     """The ranked partners, most important first: the strongest, then on equal scores the
     one with more fees, then more referrals received, then by name."""
-
-    def importance(result: PartnerResult) -> tuple[float, float, int, str]:
-        partner = result.partner
-        return (
-            -(result.weighted_score or 0.0),
-            -(partner.fees_received or 0.0),
-            -(partner.referrals_received or 0),
-            normalise_name(partner.name),
-        )
-
-    return sorted((r for r in results if r.ranked), key=importance)
+    return sorted(
+        (r for r in results if r.weighted_score is not None),
+        key=lambda r: importance_key(r.partner, r.weighted_score or 0.0),
+    )
 
 
-def _previous_review(
-    history: Sequence[HistoryRow], reviewed_on: dt.date
-) -> tuple[dt.date | None, dict[str, float]]:
-    """The latest review before this one, and its weighted scores by partner name."""
-    earlier = [h.reviewed_on for h in history if h.reviewed_on < reviewed_on]
-    if not earlier:
-        return None, {}
-    latest = max(earlier)
-    return latest, {
-        normalise_name(h.partner): h.weighted_score
-        for h in history
-        if h.reviewed_on == latest and h.weighted_score is not None
-    }
+def scores_over_time(
+    ranked: Sequence[PartnerResult],
+    groups: Sequence[CompetitorGroup],
+    earlier: EarlierReviews,
+    reviewed_on: dt.date,
+) -> ScoresOverTime | None:
+    """The line chart's partners and scores: the five most important and every member of a
+    competitor group, at most `OVER_TIME_LINES` of them in rank order, over the latest
+    `OVER_TIME_DATES` review dates (this one the last); None with only this review."""
+    dates = (*earlier.dates[-(OVER_TIME_DATES - 1) :], reviewed_on)
+    if len(dates) < 2 or not ranked:
+        return None
+    competing = {member.row for group in groups for member in group.members}
+    shown = [r for n, r in enumerate(ranked) if n < 5 or r.partner.row in competing]
+    lines = tuple(
+        (r.name, (*(earlier.score(r.name, day) for day in dates[:-1]), r.weighted_score))
+        for r in shown[:OVER_TIME_LINES]
+    )
+    return ScoresOverTime(dates, lines)
+
+
+def time_given(ranked: Sequence[PartnerResult], less: PartnerResult | None) -> TimeGiven | None:
+    """The scatter chart's partners: the ranked partners given hours, in rank order; the
+    `TIME_GIVEN_LIMIT` given the most hours when there are more (the Less time answer always
+    among them). None when no ranked partner has hours."""
+    given = [r for r in ranked if (r.partner.hours_per_month or 0) > 0]
+    if not given:
+        return None
+    most_hours = sorted(given, key=lambda r: -(r.partner.hours_per_month or 0))
+    kept = {r.partner.row for r in most_hours[:TIME_GIVEN_LIMIT]}
+    if less is not None and less.partner.row not in kept:
+        kept.discard(most_hours[TIME_GIVEN_LIMIT - 1].partner.row)
+        kept.add(less.partner.row)
+    points = tuple(
+        TimePoint(r.name, r.partner.hours_per_month or 0, r.weighted_score or 0.0, r is less)
+        for r in given
+        if r.partner.row in kept
+    )
+    return TimeGiven(points, len(given))
 
 
 def _computed_values(result: PartnerResult) -> tuple[CellValue, ...]:
@@ -234,6 +357,7 @@ def _computed_values(result: PartnerResult) -> tuple[CellValue, ...]:
         "; ".join(result.conflicts) or None,
         result.score_per_hour,
         result.status,
+        result.trend.text if result.trend else None,
     )
 
 
@@ -247,6 +371,7 @@ def _ranking_row(result: PartnerResult, previous_review: dt.date | None) -> tupl
         result.name,
         result.weighted_score,
         change,
+        result.trend.short_text if result.trend else None,
         band_text(result.band),
         ", ".join(i.label for i in result.work_on) or None,
         "; ".join(result.conflicts) or None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .review_charts import BlockPart
 from .review_sheet import RANKING_COLUMNS, LineKind
 
 FONT = "Calibri"
@@ -105,3 +106,19 @@ SPREAD_KINDS = frozenset(
         LineKind.LIST_ROW,
     }
 )
+
+
+def block_style(part: BlockPart, column: int) -> CellStyle:
+    """The style of column `column` (1 = the table's first) of a chart data table's row."""
+    if part is BlockPart.TITLE:
+        return CellStyle(bold=True, colour=NAVY)
+    if part is BlockPart.HEADER:
+        return CellStyle(
+            bold=True,
+            colour=WHITE,
+            fill=HEADER_FILL,
+            wrap=True,
+            horizontal="left" if column == 1 else "center",
+            vertical="center",
+        )
+    return CellStyle(rule=(Rule.THIN, RULE_COLOUR))

@@ -46,11 +46,12 @@ def weighted_score(partner: Partner, weights: Weights, settings: Settings) -> fl
     return _raw_score(partner.scores, weights.in_order(), settings)
 
 
-def _raw_score(
+def counted_sums(
     scores: Sequence[int | None], weights: Sequence[float], settings: Settings
-) -> float | None:
-    """`weighted_score` of scores and weights in the order of the ingredients."""
-    low, high = settings.lowest_score, settings.highest_score
+) -> tuple[float, float]:
+    """Σ weight × (score − Lowest) and Σ weight over the ingredients counted, for scores and
+    weights in the order of the ingredients."""
+    low = settings.lowest_score
     count_lowest = settings.missing_scores is MissingScores.COUNT_AS_LOWEST
     total = weight_sum = 0.0
     for score, weight in zip(scores, weights, strict=True):
@@ -60,10 +61,19 @@ def _raw_score(
             score = low
         total += weight * (score - low)
         weight_sum += weight
+    return total, weight_sum
+
+
+def _raw_score(
+    scores: Sequence[int | None], weights: Sequence[float], settings: Settings
+) -> float | None:
+    """`weighted_score` of scores and weights in the order of the ingredients."""
+    total, weight_sum = counted_sums(scores, weights, settings)
     if weight_sum == 0:
         return None
     # Float noise can stray a hair past the ends (100.00000000000001); the formula cannot.
-    return min(100.0, max(0.0, 100 * total / ((high - low) * weight_sum)))
+    scale = settings.highest_score - settings.lowest_score
+    return min(100.0, max(0.0, 100 * total / (scale * weight_sum)))
 
 
 def band(score: float, settings: Settings) -> Band:
@@ -116,10 +126,22 @@ def _status_and_score(
         return "Not ranked: no ingredient is scored yet", None
     if unscored and settings.missing_scores is MissingScores.DO_NOT_RANK:
         return f"Not ranked: {labels} not scored", None
-    raw = _raw_score(partner.scores, weights, settings)
-    if raw is None:
+    score = ranked_score(partner, weights, settings)
+    if score is None:
         return "Not ranked: only ingredients weighted 0 are scored", None
-    return (f"Provisional: {labels} not scored" if unscored else "OK"), excel_round(raw)
+    return (f"Provisional: {labels} not scored" if unscored else "OK"), score
+
+
+def ranked_score(partner: Partner, weights: Sequence[float], settings: Settings) -> float | None:
+    """The partner's rounded weighted score under these weights (in the order of the
+    ingredients); None when the rules leave it unranked."""
+    scores = partner.scores
+    if all(score is None for score in scores):
+        return None
+    if settings.missing_scores is MissingScores.DO_NOT_RANK and None in scores:
+        return None
+    raw = _raw_score(scores, weights, settings)
+    return None if raw is None else excel_round(raw)
 
 
 def ranks(scores: Iterable[float]) -> dict[float, int]:

@@ -72,6 +72,11 @@ def column_letter(column: int) -> str:
     return letters
 
 
+def quoted_title(title: str) -> str:
+    """A sheet's title as a reference to its cells writes it: 'Review', 'Bea''s'."""
+    return "'" + title.replace("'", "''") + "'"
+
+
 # --- converting one value -------------------------------------------------------------------
 
 

@@ -81,6 +81,9 @@ _SETTING_READERS: Mapping[Setting, _SettingReader] = {
         lambda value: as_choice(value, MissingScores),
         "choose Score what is there, Count as lowest, or Do not rank",
     ),
+    Setting.CLOSE_CALL_WITHIN: _SettingReader(
+        as_whole, "enter a whole number from 0 to 100", _percent
+    ),
 }
 
 
@@ -137,6 +140,7 @@ def _settings(values: Mapping[Setting, object]) -> Settings:
         chargeable_rate=float(value(Setting.CHARGEABLE_RATE, defaults.chargeable_rate)),  # type: ignore[arg-type]
         currency=str(value(Setting.CURRENCY, defaults.currency)),
         missing_scores=value(Setting.MISSING_SCORES, defaults.missing_scores),  # type: ignore[arg-type]
+        close_call_within=int(value(Setting.CLOSE_CALL_WITHIN, defaults.close_call_within)),  # type: ignore[call-overload]
     )
 
 

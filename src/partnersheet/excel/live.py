@@ -21,8 +21,17 @@ from ..core.inputs import read_inputs
 from ..core.model import CELL_TEXT_LIMIT, HISTORY_HEADERS, STATUS_NAME, CellValue, fitted_text
 from ..core.plans import HISTORY_SCORE_FORMAT, HISTORY_WIDTHS, ComputedCells, HistoryPlan
 from ..core.review import ReviewResult, plan_review
+from ..core.review_charts import Axis, BlockPart, CellBlock, ChartKind, ChartSpec, DataBlock
 from ..core.review_sheet import ReviewLayout, ReviewLine
-from ..core.review_style import COMPUTED_FILL, FONT, SPREAD_KINDS, CellStyle, Rule, cell_style
+from ..core.review_style import (
+    COMPUTED_FILL,
+    FONT,
+    SPREAD_KINDS,
+    CellStyle,
+    Rule,
+    block_style,
+    cell_style,
+)
 from ..core.sheets import READ_SHEETS, SheetData, column_letter, find_sheet
 from ..errors import PartnersheetError, Problem, WorkbookProblems
 
@@ -184,7 +193,8 @@ def _write_review(book: Any, layout: ReviewLayout) -> None:
     else:
         # Clear rather than delete, so the sheet keeps its place and its Recalculate button.
         sheet = book.sheets[existing]
-        for chart in list(sheet.charts):
+        # Last first: a chart is known by its place among the sheet's charts.
+        for chart in reversed(list(sheet.charts)):
             chart.delete()
         used = sheet.used_range
         used.unmerge()
@@ -192,38 +202,108 @@ def _write_review(book: Any, layout: ReviewLayout) -> None:
         used.rows.autofit()
         if existing != "Review":
             sheet.name = "Review"
-    last = layout.last_column
-    height = max((line.row for line in layout.lines), default=0)
-    grid: list[list[Any]] = [[None] * last for _ in range(height)]
+    last, used = layout.last_column, layout.used
+    grid: list[list[Any]] = [[None] * used.right for _ in range(used.bottom)]
     for line in layout.lines:
         for column, value in enumerate(line.cells[:last]):
             if value is not None and value != "":
                 grid[line.row - 1][column] = _to_excel(value)
-    if grid:
+    for table in layout.blocks:
+        for row, _, values, _ in table.lines():
+            for offset, value in enumerate(values):
+                if value is not None:
+                    grid[row - 1][table.left - 1 + offset] = _to_excel(value)
+    if layout.lines:
         sheet.range((1, 1)).value = grid
-    for number, width in enumerate(layout.column_widths, start=1):
+    for number, width in (*enumerate(layout.column_widths, start=1), *layout.side_widths):
         sheet.range((1, number)).column_width = width
     for block in _blocks(layout.lines):
         _style_block(sheet, block, last)
-    if layout.chart is not None:
-        spec = layout.chart
-        chart = sheet.charts.add(
-            width=spec.width_cm * _POINTS_PER_CM,
-            height=spec.height_cm * _POINTS_PER_CM,
-            chart_type="bar_clustered",
-            anchor=sheet.range((spec.anchor_row, 1)),
-        )
-        chart.set_source_data(
-            sheet.range((spec.first_row, spec.category_column), (spec.last_row, spec.value_column))
-        )
-        chart.title = spec.title
-        chart.legend.visible = False
+    for table in layout.blocks:
+        _style_table(sheet, table)
+    for spec in layout.charts:
+        _add_chart(sheet, spec)
+    area = layout.print_area
+    sheet.page_setup.print_area = f"$A$1:${column_letter(area.right)}${area.bottom}"
+
+
+#: The chart type xlwings draws each kind of chart as.
+_CHART_TYPES = {
+    ChartKind.BAR: "bar_clustered",
+    ChartKind.LINE: "line_markers",
+    ChartKind.SCATTER: "xy_scatter",
+}
+
+
+def _cells(sheet: Any, block: CellBlock) -> Any:
+    return sheet.range((block.top, block.left), (block.bottom, block.right))
+
+
+def _add_chart(sheet: Any, spec: ChartSpec) -> None:
+    """One chart of the Review, from the cells its spec names.
+
+    xlwings can neither colour one series nor label points with text from cells, so the
+    scatter chart's Less time answer takes the second colour of Excel's palette, and its
+    points carry no names (the table beside it has them)."""
+    chart = sheet.charts.add(
+        width=spec.width_cm * _POINTS_PER_CM,
+        height=spec.height_cm * _POINTS_PER_CM,
+        chart_type=_CHART_TYPES[spec.kind],
+        anchor=sheet.range((spec.anchor_row, 1)),
+    )
+    chart.set_source_data(_cells(sheet, spec.series), plot_by="rows" if spec.by_rows else "columns")
+    chart.set_x_axis_values(_cells(sheet, spec.categories))
+    chart.title = spec.title
+    chart.legend.visible = spec.legend
+    if spec.kind is ChartKind.BAR:
         chart.category_axis.reverse_order = True  # rank 1 at the top
-        axis = chart.value_axis
-        axis.minimum_scale = 0
-        axis.maximum_scale = 100
-        axis.major_unit = 10
-        axis.number_format = "0"
+    _set_axis(chart.value_axis, spec.value_axis)
+    if spec.x_axis is not None:
+        _set_axis(chart.category_axis, spec.x_axis)
+
+
+def _set_axis(target: Any, axis: Axis) -> None:
+    if axis.title:
+        target.title = axis.title
+    if axis.minimum is not None:
+        target.minimum_scale = axis.minimum
+    if axis.maximum is not None:
+        target.maximum_scale = axis.maximum
+    if axis.major_unit is not None:
+        target.major_unit = axis.major_unit
+    target.number_format = axis.number_format
+
+
+def _style_table(sheet: Any, table: DataBlock) -> None:
+    """A chart data table's title, header and rows, one call per look."""
+    for row, part, _, formats in table.lines()[:2]:
+        _style_table_rows(sheet, table, row, row, part, formats)
+    if table.rows:
+        _style_table_rows(sheet, table, table.top + 2, table.bottom, BlockPart.ROW, table.formats)
+
+
+def _style_table_rows(
+    sheet: Any,
+    table: DataBlock,
+    top: int,
+    bottom: int,
+    part: BlockPart,
+    formats: Sequence[str | None],
+) -> None:
+    width = len(formats)
+    styles = [block_style(part, column) for column in range(1, width + 1)]
+    for setting, values in (
+        (_set_font, [(s.bold, s.italic, s.size, s.colour) for s in styles]),
+        (_set_fill, [s.fill for s in styles]),
+        (_set_wrap, [s.wrap for s in styles]),
+        (_set_horizontal, [s.horizontal for s in styles]),
+        (_set_vertical, [s.vertical for s in styles]),
+        (_set_rule, [s.rule for s in styles]),
+        (_set_number_format, list(formats)),
+    ):
+        for first, end, value in _value_runs(values):
+            cells = sheet.range((top, table.left + first - 1), (bottom, table.left + end - 1))
+            setting(cells, value)
 
 
 @dataclass(frozen=True)

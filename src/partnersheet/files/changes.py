@@ -43,6 +43,8 @@ class Changes:
     formulas_replaced: set[tuple[int, str]] = field(default_factory=set)
     #: Sheets written whole, by sheet id (their formulas are all gone).
     rewritten_sheets: set[int] = field(default_factory=set)
+    #: The Review's print area: the sheet's title and the reference of its printed cells.
+    print_area: tuple[str, str] | None = None
 
     def read(self, part: str) -> bytes:
         """A part's content: as it is now in the new package."""

@@ -1,6 +1,9 @@
-"""The worked example: a leadership coach and eight partners, with an earlier review.
+"""The worked example: a leadership coach and eight partners, with four earlier reviews.
 
-The example's History is made by the same scoring and review code as any review.
+The example's History is made by the same scoring and review code as any review. Its story:
+Tom Whitaker and James Osei are rising, Dr Helen Okafor is falling (and has dropped from
+Strong to Keep since the last review), and James Osei is close behind Priya Shah: whether
+Priya is the most important partnership is a close call, while the other answers are clear.
 """
 
 from __future__ import annotations
@@ -45,8 +48,9 @@ class ExamplePartner:
     notes: str
     competitor_group: str = ""
     also_refers_to: str = ""
-    #: Scores at the earlier review; None when the partner was not yet scored then.
-    earlier_scores: Scores | None = None
+    #: Scores at each of the earlier reviews (`EXAMPLE_REVIEWS`); None where the partner
+    #: was not yet scored then.
+    history: tuple[Scores | None, ...] = (None,) * 4
 
     def cells(self) -> tuple[object, ...]:
         """The values of the Partners input columns, in INPUT_HEADERS order."""
@@ -68,7 +72,13 @@ class ExamplePartner:
         return tuple(by_header[header] for header in INPUT_HEADERS)
 
 
-EXAMPLE_REVIEWED_ON = dt.date(2026, 8, 14)
+#: The dates of the example's earlier reviews, oldest first: one a quarter.
+EXAMPLE_REVIEWS = (
+    dt.date(2025, 11, 21),
+    dt.date(2026, 2, 20),
+    dt.date(2026, 5, 15),
+    dt.date(2026, 8, 14),
+)
 
 #: The example's weights: opportunity counts double, friendship half.
 _EXAMPLE_WEIGHT_VALUES: dict[Ingredient, float] = {
@@ -100,8 +110,13 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=9,
         fees_received=28500,
         last_contact=dt.date(2026, 11, 10),
-        scores=(5, 4, 5, 5, 4, 5, 5),
-        earlier_scores=(5, 4, 5, 5, 3, 5, 5),
+        scores=(5, 4, 4, 5, 4, 5, 5),
+        history=(
+            (5, 4, 5, 5, 4, 5, 5),
+            (5, 4, 5, 5, 4, 5, 5),
+            (5, 4, 5, 5, 3, 5, 5),
+            (5, 4, 5, 5, 3, 5, 5),
+        ),
         notes="Introduces me to each leadership team she works with.",
     ),
     ExamplePartner(
@@ -116,7 +131,12 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         fees_received=7200,
         last_contact=dt.date(2026, 11, 3),
         scores=(4, 4, 4, 4, 3, 4, 4),
-        earlier_scores=(3, 4, 3, 4, 2, 3, 4),
+        history=(
+            (3, 3, 2, 3, 2, 3, 3),
+            (3, 3, 3, 3, 2, 3, 3),
+            (3, 4, 3, 3, 2, 3, 4),
+            (3, 4, 3, 4, 2, 3, 4),
+        ),
         notes="Monthly breakfast since the summer; picking up fast.",
     ),
     ExamplePartner(
@@ -131,7 +151,12 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         fees_received=5400,
         last_contact=dt.date(2026, 9, 18),
         scores=(4, 3, 3, 4, 2, 3, 4),
-        earlier_scores=(4, 4, 4, 5, 3, 4, 4),
+        history=(
+            (5, 4, 5, 5, 4, 4, 5),
+            (4, 4, 5, 5, 4, 4, 4),
+            (4, 4, 4, 5, 3, 4, 4),
+            (4, 4, 4, 5, 3, 4, 4),
+        ),
         notes="Busy with her own clients this year; we have drifted.",
     ),
     ExamplePartner(
@@ -146,7 +171,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         fees_received=8400,
         last_contact=dt.date(2026, 10, 22),
         scores=(3, 3, 4, 3, 3, 3, 2),
-        earlier_scores=(3, 3, 4, 3, 3, 3, 3),
+        history=((3, 3, 4, 3, 3, 3, 3),) * 4,
         notes="Good referrer, but also sends work to other coaches.",
     ),
     ExamplePartner(
@@ -173,7 +198,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         fees_received=3000,
         last_contact=dt.date(2026, 11, 14),
         scores=(3, 4, 3, 3, 4, 3, 3),
-        earlier_scores=(3, 4, 3, 3, 4, 3, 4),
+        history=((3, 4, 3, 3, 4, 3, 4),) * 4,
         notes="Weekly breakfasts, two evening events; few referrals.",
     ),
     ExamplePartner(
@@ -186,8 +211,8 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=4,
         fees_received=9600,
         last_contact=dt.date(2026, 10, 30),
-        scores=(4, 3, 4, 4, 3, 4, 5),
-        earlier_scores=(4, 3, 4, 4, 3, 3, 4),
+        scores=(4, 3, 5, 4, 4, 5, 5),
+        history=(None, (4, 3, 3, 4, 3, 3, 4), (4, 3, 4, 4, 3, 3, 4), (4, 3, 4, 4, 3, 3, 4)),
         notes="Course delegates come to me for one-to-one coaching.",
     ),
     ExamplePartner(
@@ -201,7 +226,12 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         fees_received=0,
         last_contact=dt.date(2026, 5, 20),
         scores=(2, 2, 1, 2, 1, 1, 2),
-        earlier_scores=(2, 2, 2, 2, 1, 2, 2),
+        history=(
+            (3, 2, 2, 3, 2, 2, 2),
+            (2, 2, 2, 2, 2, 2, 2),
+            (2, 2, 2, 2, 1, 2, 2),
+            (2, 2, 2, 2, 1, 2, 2),
+        ),
         notes="Nothing either way since spring; wrong kind of client.",
     ),
 )
@@ -217,11 +247,14 @@ def example_weights() -> Weights:
 
 
 def example_history(weights: Weights) -> list[tuple[CellValue, ...]]:
-    """The example's History rows for EXAMPLE_REVIEWED_ON, as that review wrote them."""
-    earlier = tuple(
-        Partner(row=row, name=p.partner, scores=p.earlier_scores)
-        for row, p in enumerate(EXAMPLE_PARTNERS, start=2)
-        if p.earlier_scores is not None
-    )
-    scores = score_partners(earlier, weights, Settings())
-    return history_rows([s for s in scores if s.ranked], EXAMPLE_REVIEWED_ON, weights)
+    """The example's History rows, review by review, as those reviews wrote them."""
+    rows: list[tuple[CellValue, ...]] = []
+    for index, day in enumerate(EXAMPLE_REVIEWS):
+        scored = tuple(
+            Partner(row=row, name=p.partner, scores=scores)
+            for row, p in enumerate(EXAMPLE_PARTNERS, start=2)
+            if (scores := p.history[index]) is not None
+        )
+        results = score_partners(scored, weights, Settings())
+        rows.extend(history_rows([s for s in results if s.ranked], day, weights))
+    return rows

@@ -59,7 +59,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "text",
         "Settings: the score scale, the weighted scores from which a partnership counts as "
         "Strong, Keep or Improve (below that it is Ditch), your hourly chargeable rate and "
-        "currency, and what a blank score means.",
+        "currency, what a blank score means, and Close call within: how far, in percent, one "
+        "weight may move for an answer to count as a close call (0 turns close calls off).",
     ),
     (
         "text",
@@ -70,14 +71,30 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("heading", "What partnersheet fills in"),
     (
         "text",
-        "The shaded columns at the right of Partners, from Weighted score to Status. Anything "
+        "The shaded columns at the right of Partners, from Weighted score to Trend. Anything "
         "typed there is replaced on every review.",
     ),
     (
         "text",
-        "Review: the answers to the four questions, the ranking, a chart of the scores and the "
-        "partners still to score. It is replaced whole on every review, so keep your own notes "
-        "elsewhere.",
+        "Trend: Rising, Falling or Steady, with the points a month the weighted score has "
+        "moved over the partner's last six reviews at most (this one included); it stays blank "
+        "until a partner has been scored at three reviews.",
+    ),
+    (
+        "text",
+        "Review: the answers to the four questions, the ranking (with each partner's trend), "
+        "the band changes since the last review, three charts (the weighted scores, the "
+        "weighted score over time, and the time you give each partner against what it is "
+        "worth) and the partners still to score. It is replaced whole on every review, so "
+        "keep your own notes elsewhere.",
+    ),
+    (
+        "text",
+        "Close calls: the answers to questions 1, 2 and 4 each end by saying how sure they "
+        "are. partnersheet tries each weight above 0 a little higher and lower (10% steps, up "
+        "to Close call within); if one such change would name a different partner, the answer "
+        "is a close call and the Review names the smallest such change. Otherwise it says who "
+        "is next, and how far behind.",
     ),
     (
         "text",

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..core.model import CellValue
+from ..core.review_charts import BlockPart, CellBlock
 from ..core.review_sheet import PAGE_MARGINS, LineKind, ReviewLayout, ReviewLine
-from ..core.review_style import SPREAD_KINDS
-from ..core.sheets import column_letter, find_sheet
+from ..core.review_style import SPREAD_KINDS, block_style
+from ..core.sheets import column_letter, find_sheet, quoted_title
 from ..errors import CannotWrite
-from .cells import cell_xml, number_text
-from .changes import Changes, Writing, folder_of_sheets
-from .charts import bar_chart_xml, drawing_xml
-from .looks import review_look
+from .cells import cell_xml, number_text, serial
+from .changes import Writing, folder_of_sheets
+from .charts import chart_xml, drawing_xml
+from .looks import look_of, review_look
 from .package import read_relationships, relationships_part
 from .shared_parts import (
     CHART_TYPE,
@@ -53,12 +54,13 @@ class _Styles:
     """The style of each kind of Review cell, worked out once for all its cells.
 
     (Finding a style among the workbook's is most of the cost of a cell; a Review of
-    10,000 partners has 90,000 cells and a few dozen looks.)
+    10,000 partners has 100,000 cells and a few dozen looks.)
     """
 
     def __init__(self, styles: StyleBook) -> None:
         self.styles = styles
         self.found: dict[tuple[LineKind, tuple[str | None, ...], int], list[int]] = {}
+        self.found_in_blocks: dict[tuple[BlockPart, tuple[str | None, ...]], list[int]] = {}
 
     def of_line(self, line: ReviewLine, width: int) -> list[int]:
         """The style of each of a line's cells, from column A to column `width`."""
@@ -71,57 +73,99 @@ class _Styles:
             ]
         return self.found[key]
 
+    def of_block_row(self, part: BlockPart, formats: tuple[str | None, ...]) -> list[int]:
+        """The style of each cell of a row of a chart data table."""
+        key = (part, formats)
+        if key not in self.found_in_blocks:
+            self.found_in_blocks[key] = [
+                self.styles.xf(0, look_of(block_style(part, column), number_format))
+                for column, number_format in enumerate(formats, start=1)
+            ]
+        return self.found_in_blocks[key]
+
+
+#: A cell beside the printed lines, in a chart data table: column, value and style.
+_SideCell = tuple[int, CellValue, int]
+
+
+def _side_cells(layout: ReviewLayout, styles: _Styles) -> dict[int, list[_SideCell]]:
+    """The chart data tables' cells, by row."""
+    by_row: dict[int, list[_SideCell]] = {}
+    for block in layout.blocks:
+        for row, part, values, formats in block.lines():
+            looks = styles.of_block_row(part, formats)
+            by_row.setdefault(row, []).extend(
+                (block.left + n, value, look)
+                for n, (value, look) in enumerate(zip(values, looks, strict=True))
+            )
+    return by_row
+
 
 def _row_xml(
-    line: ReviewLine, last: int, styles: _Styles, strings: StringTable, date1904: bool
+    row: int,
+    line: ReviewLine | None,
+    side: list[_SideCell],
+    last: int,
+    styles: _Styles,
+    writing: tuple[StringTable, bool],
 ) -> str:
-    width = last if line.kind in SPREAD_KINDS else len(line.cells)
+    strings, date1904 = writing
     cells = []
-    for column, style in enumerate(styles.of_line(line, width), start=1):
-        value: CellValue = line.cells[column - 1] if column <= len(line.cells) else None
-        cells.append(
-            cell_xml(
-                "",
-                line.row,
-                column,
-                None if value == "" else value,
-                style,
-                strings,
-                date1904=date1904,
+    if line is not None:
+        width = last if line.kind in SPREAD_KINDS else len(line.cells)
+        for column, style in enumerate(styles.of_line(line, width), start=1):
+            value: CellValue = line.cells[column - 1] if column <= len(line.cells) else None
+            cells.append(
+                cell_xml(
+                    "",
+                    row,
+                    column,
+                    None if value == "" else value,
+                    style,
+                    strings,
+                    date1904=date1904,
+                )
             )
-        )
-    height = f' ht="{number_text(line.height)}" customHeight="1"' if line.height is not None else ""
+    for column, value, style in sorted(side, key=lambda cell: cell[0]):
+        cells.append(cell_xml("", row, column, value, style, strings, date1904=date1904))
+    height = ""
+    if line is not None and line.height is not None:
+        height = f' ht="{number_text(line.height)}" customHeight="1"'
     content = "".join(cells)
     if not content and not height:
         return ""
-    return f'<row r="{line.row}"{height}>{content}</row>'
+    return f'<row r="{row}"{height}>{content}</row>'
 
 
 def review_sheet_xml(
     layout: ReviewLayout, writing: Writing, options: ReviewPartOptions
 ) -> Iterator[bytes]:
-    """The Review worksheet, a piece at a time: its lines, widths, merges, page set-up and
-    chart."""
+    """The Review worksheet, a piece at a time: its lines, the chart data tables beside
+    them, widths, merges, page set-up and charts."""
     last = layout.last_column
     looks = _Styles(writing.styles)
     date1904 = writing.book.package.date1904
-    last_row = max((line.row for line in layout.lines), default=1)
+    used = layout.used
     code_name = f' codeName="{options.code_name}"' if options.code_name else ""
     selected = ' tabSelected="1"' if options.selected else ""
+    widths = (*enumerate(layout.column_widths, start=1), *layout.side_widths)
     columns = "".join(
         f'<col min="{n}" max="{n}" width="{number_text(width)}" customWidth="1"/>'
-        for n, width in enumerate(layout.column_widths, start=1)
+        for n, width in widths
     )
     yield (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_RELATIONSHIPS_NS}">'
         f'<sheetPr{code_name}><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<dimension ref="A1:{column_letter(last)}{last_row}"/>'
+        f'<dimension ref="A1:{column_letter(used.right)}{used.bottom}"/>'
         f'<sheetViews><sheetView showGridLines="0"{selected} workbookViewId="0"/></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/><cols>{columns}</cols><sheetData>'
     ).encode()
-    for line in layout.lines:
-        yield _row_xml(line, last, looks, writing.strings, date1904).encode()
+    side = _side_cells(layout, looks)
+    strings = (writing.strings, date1904)
+    by_row = {line.row: line for line in layout.lines}
+    for row in range(1, used.bottom + 1):
+        yield _row_xml(row, by_row.get(row), side.get(row, []), last, looks, strings).encode()
     yield _after_cells(layout, options).encode()
 
 
@@ -158,14 +202,27 @@ def _after_cells(layout: ReviewLayout, options: ReviewPartOptions) -> str:
     return "".join(parts)
 
 
-def column_values(layout: ReviewLayout, column: int, first: int, last: int) -> list[CellValue]:
-    """The values of one column of the Review, over rows `first` to `last`."""
-    by_row = {line.row: line for line in layout.lines}
-    values: list[CellValue] = []
-    for row in range(first, last + 1):
-        line = by_row.get(row)
-        cells = line.cells if line is not None else ()
-        values.append(cells[column - 1] if column <= len(cells) else None)
+def cell_values(layout: ReviewLayout) -> Callable[[CellBlock], list[CellValue]]:
+    """What the Review's cells hold: for a row or column of cells, their values in order."""
+    lines = {line.row: line.cells for line in layout.lines}
+    tables: dict[tuple[int, int], CellValue] = {}
+    for block in layout.blocks:
+        for row, _, cells, _ in block.lines():
+            tables.update(((row, block.left + n), value) for n, value in enumerate(cells))
+
+    def value(row: int, column: int) -> CellValue:
+        written = lines.get(row, ())
+        if column <= len(written):
+            return written[column - 1]
+        return tables.get((row, column))
+
+    def values(block: CellBlock) -> list[CellValue]:
+        return [
+            value(row, column)
+            for row in range(block.top, block.bottom + 1)
+            for column in range(block.left, block.right + 1)
+        ]
+
     return values
 
 
@@ -199,14 +256,14 @@ def review_parts(writing: Writing, layout: ReviewLayout) -> None:
     )
     rels, old_drawing_ids = without_relationships(rels, {"drawing"})
     drawing_id = None
-    if layout.chart is not None:
+    if layout.charts:
         drawing_id = old_drawing_ids[0] if old_drawing_ids else new_id(relationship_ids(rels))
-        drawing = _chart_parts(changes, part, title or "Review", layout)
+        drawing = _chart_parts(writing, part, title or "Review", layout)
         rels = with_relationship(
             rels, drawing_id, "drawing", posixpath.relpath(drawing, posixpath.dirname(part))
         )
     else:
-        _chart_parts(changes, part, title or "Review", layout)
+        _chart_parts(writing, part, title or "Review", layout)
     code_name = _CODE_NAME.search(old)
     legacy = _LEGACY_DRAWING.search(old)
     options = ReviewPartOptions(
@@ -224,11 +281,17 @@ def review_parts(writing: Writing, layout: ReviewLayout) -> None:
         changes.remove(rels_part)
     if title is None:
         changes.add_sheet("Review", part)
+    area = layout.print_area
+    changes.print_area = (
+        title or "Review",
+        f"{quoted_title(title or 'Review')}!$A$1:${column_letter(area.right)}${area.bottom}",
+    )
 
 
-def _chart_parts(changes: Changes, sheet_part: str, title: str, layout: ReviewLayout) -> str:
-    """The drawing and chart of the Review, in the parts the earlier Review's were in where
+def _chart_parts(writing: Writing, sheet_part: str, title: str, layout: ReviewLayout) -> str:
+    """The drawing and charts of the Review, in the parts the earlier Review's were in where
     there were any; the earlier ones not needed now are taken out. Returns the drawing."""
+    changes = writing.changes
     old_drawings = (
         [r.part for r in read_relationships(changes.source, sheet_part) if r.kind == "drawing"]
         if sheet_part in changes.source.namelist()
@@ -240,25 +303,35 @@ def _chart_parts(changes: Changes, sheet_part: str, title: str, layout: ReviewLa
         for r in read_relationships(changes.source, drawing)
         if r.kind == "chart"
     ]
-    spec = layout.chart
-    keep_drawing = old_drawings[:1] if spec is not None else []
-    keep_charts = old_charts[:1] if spec is not None else []
+    specs = layout.charts
+    keep_drawing = old_drawings[:1] if specs else []
+    keep_charts = old_charts[: len(specs)]
     for gone in [*old_drawings[len(keep_drawing) :], *old_charts[len(keep_charts) :]]:
         changes.remove(gone)
         if changes.exists(relationships_part(gone)):
             changes.remove(relationships_part(gone))
-    if spec is None:
+    if not specs:
         return ""
     drawing = keep_drawing[0] if keep_drawing else changes.new_part("xl/drawings", "drawing")
-    chart = keep_charts[0] if keep_charts else changes.new_part("xl/charts", "chart")
-    drawing_rels = with_relationship(
-        RELATIONSHIPS_XML, "rId1", "chart", posixpath.relpath(chart, posixpath.dirname(drawing))
-    )
-    changes.put(drawing, drawing_xml([(spec, "rId1")]), DRAWING_TYPE)
+    drawing_rels = RELATIONSHIPS_XML
+    anchors = []
+    values = cell_values(layout)
+    date1904 = writing.book.package.date1904
+    for number, spec in enumerate(specs, start=1):
+        if number <= len(keep_charts):
+            chart = keep_charts[number - 1]
+        else:
+            chart = changes.new_part("xl/charts", "chart")
+        relationship = f"rId{number}"
+        drawing_rels = with_relationship(
+            drawing_rels,
+            relationship,
+            "chart",
+            posixpath.relpath(chart, posixpath.dirname(drawing)),
+        )
+        anchors.append((spec, relationship))
+        content = chart_xml(spec, title, values, lambda day: serial(day, date1904=date1904))
+        changes.put(chart, content, CHART_TYPE)
+    changes.put(drawing, drawing_xml(anchors), DRAWING_TYPE)
     changes.put(relationships_part(drawing), drawing_rels.encode())
-    first, last = spec.first_row, spec.last_row
-    names = column_values(layout, spec.category_column, first, last)
-    scores = column_values(layout, spec.value_column, first, last)
-    columns = (column_letter(spec.category_column), column_letter(spec.value_column))
-    changes.put(chart, bar_chart_xml(spec, title, columns, names, scores), CHART_TYPE)
     return drawing

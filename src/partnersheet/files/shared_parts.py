@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from .xmltext import attributes, escape_attribute, set_attribute, tag_prefix
+from .xmltext import attributes, escape_attribute, escape_text, set_attribute, tag_prefix, unescape
 
 RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELATIONSHIP_TYPE = RELATIONSHIPS_NS + "/"
@@ -169,6 +169,45 @@ def with_full_calculation(xml: str) -> str:
     prefix = (root.group(1) or "") if root else ""
     element = f'<{prefix}calcPr fullCalcOnLoad="1"/>'
     for later in _AFTER_CALCULATION:
+        place = re.search(rf"<(?:[\w.-]+:)?{later}\b", xml)
+        if place is not None:
+            return xml[: place.start()] + element + xml[place.start() :]
+    end = re.search(r"</(?:[\w.-]+:)?workbook\s*>", xml)
+    assert end is not None
+    return xml[: end.start()] + element + xml[end.start() :]
+
+
+_PRINT_AREA = "_xlnm.Print_Area"
+
+
+def with_print_area(xml: str, title: str, reference: str) -> str:
+    """workbook.xml with the print area of the sheet `title` set to `reference`: the entry
+    the sheet had is replaced (a review owns the Review's print area), every other name is
+    kept as it is."""
+    sheets = [
+        unescape(attributes(tag).get("name", ""))
+        for tag in re.findall(r"<(?:[\w.-]+:)?sheet\b[^>]*>", xml)
+    ]
+    index = str(sheets.index(title))
+    root = re.search(r"<([\w.-]+:)?workbook\b", xml)
+    prefix = (root.group(1) or "") if root else ""
+    entry = (
+        f'<{prefix}definedName name="{_PRINT_AREA}" localSheetId="{index}">'
+        f"{escape_text(reference)}</{prefix}definedName>"
+    )
+
+    def ours(match: re.Match[str]) -> bool:
+        found = attributes(match.group(1))
+        return found.get("name") == _PRINT_AREA and found.get("localSheetId") == index
+
+    names = re.compile(
+        r"<(?:[\w.-]+:)?definedName\b([^>]*?)(?:/>|>.*?</(?:[\w.-]+:)?definedName\s*>)", re.S
+    )
+    if re.search(r"<(?:[\w.-]+:)?definedNames\b", xml):
+        xml = names.sub(lambda m: "" if ours(m) else m.group(0), xml)
+        return _before_end(xml, "definedNames", entry)
+    element = f"<{prefix}definedNames>{entry}</{prefix}definedNames>"
+    for later in ("calcPr", *_AFTER_CALCULATION):
         place = re.search(rf"<(?:[\w.-]+:)?{later}\b", xml)
         if place is not None:
             return xml[: place.start()] + element + xml[place.start() :]

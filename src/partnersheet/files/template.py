@@ -111,6 +111,7 @@ _PARTNERS_WIDTHS: dict[Column, float] = {
     Column.CONFLICTS: 48,
     Column.SCORE_PER_HOUR: 9,
     Column.STATUS: 30,
+    Column.TREND: 22,
 }
 _SCORE_WIDTH = 16
 

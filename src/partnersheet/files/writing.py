@@ -48,6 +48,7 @@ from .shared_parts import (
     relationship_ids,
     with_content_types,
     with_full_calculation,
+    with_print_area,
     with_relationship,
     with_sheet,
     without_content_types,
@@ -320,6 +321,8 @@ def _finish_shared_parts(writing: Writing) -> None:
         rels = with_relationship(rels, rel_id, kind, posixpath.relpath(part, folder))
     for name, rel_id in changes.sheets:
         workbook = with_sheet(workbook, name, rel_id)
+    if changes.print_area is not None:
+        workbook = with_print_area(workbook, *changes.print_area)
     if package.styles_part is None:
         part = changes.new_part(folder, "styles", "")
         rel_id = new_id(relationship_ids(rels))
