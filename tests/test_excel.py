@@ -14,9 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import xlwings as xw
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from conftest import EXAMPLE, ROOT, build_partners_workbook, scores
 from partnersheet import excel
@@ -255,3 +257,39 @@ def test_main_runs_the_calling_book_and_never_shows_a_traceback(
         "partnersheet could not finish: RuntimeError: the disk is full\n"
     )
     assert "Traceback" not in actions[0]["args"][0]
+
+
+def a1(block: Any) -> str:
+    return (
+        f"${get_column_letter(block.left)}${block.top}:"
+        f"${get_column_letter(block.right)}${block.bottom}"
+    )
+
+
+def test_the_charts_are_drawn_from_the_cells_the_command_draws_them_from(tmp_path: Path) -> None:
+    book = remote_book(reviewed_earlier(tmp_path))
+    result = excel.recalculate(book, reviewed_on=DAY)
+    assert result is not None
+    specs = result.review_sheet.charts
+    actions = actions_of(book)
+    added = [a["args"] for a in actions if a["func"] == "addChart"]
+    assert [args[1] for args in added] == ["BarClustered", "LineMarkers", "XYScatter"]
+    assert [args[3] for args in added] == [a1(spec.series) for spec in specs]
+    assert [args[8] for args in added] == ["Columns", "Rows", "Columns"]
+    x_values = [a["args"][2] for a in actions if a["func"] == "setChartXAxisValues"]
+    assert x_values == [a1(spec.categories) for spec in specs]
+    # xlwings can neither colour one series nor label points with names from cells: the
+    # scatter's Less time answer is its second series (Excel's second colour), unlabelled.
+    assert "setChartSeries" not in {a["func"] for a in actions}
+
+
+def test_the_print_area_is_the_one_the_command_sets(tmp_path: Path) -> None:
+    source = example(tmp_path)
+    book = remote_book(source)
+    result = excel.recalculate(book, reviewed_on=DAY)
+    assert result is not None
+    (area,) = [a["args"] for a in actions_of(book) if a["func"] == "setPrintArea"]
+    by_command = tmp_path / "command.xlsx"
+    shutil.copy(source, by_command)
+    cli_review(by_command)
+    assert f"'Review'!{area[0]}" == openpyxl.load_workbook(by_command)["Review"].print_area

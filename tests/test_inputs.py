@@ -693,6 +693,12 @@ def test_a_blank_setting_value_uses_the_default() -> None:
     assert inputs.settings == Settings(chargeable_rate=90)
 
 
+@pytest.mark.parametrize(("typed", "expected"), [(0, 0), (100, 100), ("35", 35), (None, 50)])
+def test_close_call_within(typed: object, expected: int) -> None:
+    inputs = read(one_partner(), settings_sheet(("Close call within", typed)))
+    assert inputs.settings.close_call_within == expected
+
+
 def test_an_empty_settings_sheet_means_the_defaults() -> None:
     inputs = read(one_partner(), SheetData("Settings", {}))
     assert inputs.settings == Settings()
@@ -764,6 +770,22 @@ def test_an_empty_settings_sheet_means_the_defaults() -> None:
         (
             [(None, 42)],
             "Settings!A2: this value has no setting name; type the setting's name",
+        ),
+        (
+            [("Close call within", 120)],
+            "Settings!B2: Close call within is 120; enter a whole number from 0 to 100",
+        ),
+        (
+            [("Close call within", -10)],
+            "Settings!B2: Close call within is -10; enter a whole number from 0 to 100",
+        ),
+        (
+            [("Close call within", 12.5)],
+            "Settings!B2: Close call within is 12.5; enter a whole number from 0 to 100",
+        ),
+        (
+            [("Currency", "£"), ("Close call within", "half")],
+            'Settings!B3: Close call within is "half"; enter a whole number from 0 to 100',
         ),
     ],
 )

@@ -45,6 +45,7 @@ from conftest import (
     write_rows,
 )
 from partnersheet.cli import main
+from partnersheet.files.charts import ANSWER_COLOUR, POINT_COLOUR
 
 pytestmark = pytest.mark.libreoffice
 
@@ -640,3 +641,40 @@ def test_the_review_of_the_example_prints_as_a_person_wants(
             assert line.strip() in shown, f"{cell.coordinate}: {line!r} was wrapped again"
         height = review.row_dimensions[cell.row].height
         assert height == round(len(lines) * 14.4 + 1.6, 1), cell.coordinate
+
+
+def pixels_near(page: Path, colour: str, tolerance: int = 40) -> int:
+    """How many pixels of a rendered page are close to a colour (six hex digits)."""
+    target = tuple(int(colour[n : n + 2], 16) for n in (0, 2, 4))
+    with Image.open(page) as image:
+        data = image.convert("RGB").tobytes()
+    return sum(
+        1
+        for n in range(0, len(data), 3)
+        if all(abs(data[n + k] - target[k]) <= tolerance for k in range(3))
+    )
+
+
+def test_the_line_and_scatter_charts_render(reviewed_example: Path) -> None:
+    required("Poppler", "pdftoppm")
+    folder = ARTIFACTS / "review-charts"
+    shutil.rmtree(folder, ignore_errors=True)
+    pngs = load_render_script().render(reviewed_example, folder)
+    pages = page_texts(folder / "Review.pdf")
+    (over_time,) = [n for n, page in enumerate(pages) if "Weighted score over time\n" in page]
+    (time_given,) = [n for n, page in enumerate(pages) if "Time you give and what" in page]
+    # The line chart's axis names each review date (the table beside it is not printed, so
+    # they can only come from the chart), and its legend the partners.
+    line = pages[over_time].split("Weighted score over time", 1)[1]
+    for text in ("21 Nov 2025", "14 Aug 2026", "22 Nov 2026", "Dr Helen Okafor"):
+        assert text in line, text
+    # The scatter chart: its axis titles, its legend, and its points labelled by name.
+    scatter = pages[time_given].split("Time you give and what it is worth", 1)[1]
+    for text in ("Hours per month", "Spend less time with", "Gareth Price", "Fiona Mackay"):
+        assert text in scatter, text
+    for page in (pngs[over_time], pngs[time_given]):
+        assert ink(page) > 0.02, f"{page} is nearly blank"
+    # The Less time answer's own colour is on the scatter chart's page, and on no other.
+    answer = [pixels_near(page, ANSWER_COLOUR) for page in pngs]
+    assert answer[time_given] > 20 and sum(answer) == answer[time_given], answer
+    assert pixels_near(pngs[time_given], POINT_COLOUR) > 100

@@ -3,14 +3,12 @@ that would give a different answer (a close call).
 
 A change is tried by deciding the answers again under the changed weights with the very
 rules of the review (`ranked_score`, `importance_key`, `less_time_key`). Only the partners
-that could be one of the answers under some change are scored again: a weighted score moves
-steadily towards the changed ingredient's score as its weight grows, so over all the changes
-each partner's score stays between the scores at the largest changes down and up, and a
-partner whose whole range stays clear of what the current answers can reach is never picked.
+that could be one of the answers under some change are scored again (see `_contenders`).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -128,16 +126,20 @@ def weight_changes(weights: Weights, within: int) -> list[WeightChange]:
 
 
 def close_calls(
-    partners: Sequence[Partner], weights: Weights, settings: Settings, answers: Picks
+    ranked: Sequence[tuple[Partner, float]], weights: Weights, settings: Settings, answers: Picks
 ) -> tuple[CloseCall | None, CloseCall | None, CloseCall | None]:
     """For each of the three answers, the first change of `weight_changes` under which the
-    rules pick a different partner; None when no change does (or there is no answer)."""
+    rules pick a different partner; None when no change does (or there is no answer).
+
+    `ranked` are the ranked partners with their weighted scores: no change of weight ranks
+    a partner that is not ranked (only weights above 0 change, and a partner scored only on
+    ingredients weighted 0 stays so)."""
     changes = weight_changes(weights, settings.close_call_within)
     current = answers.as_tuple()
     found: list[CloseCall | None] = [None, None, None]
     if not changes or all(a is None for a in current):
         return (None, None, None)
-    contenders = _contenders(partners, weights, settings, answers)
+    contenders = _contenders(ranked, weights, settings, answers)
     open_questions = [i for i, answer in enumerate(current) if answer is not None]
     for change in changes:
         picked = pick(contenders, change.weights, settings).as_tuple()
@@ -154,6 +156,13 @@ def close_calls(
 
 
 # --- which partners can be an answer ------------------------------------------------------
+#
+# Under a change of one weight w to w × (1 + r), a partner's score moves from s towards the
+# score of that ingredient alone, c: s' = (s + r x c) / (1 + r x), where x is the weight's
+# share of the partner's weights. So over r from -R to R (R = Close call within, a share),
+# the score stays between its values at -R and R. Working those out is a few sums a
+# partner; a cheaper bound first leaves out most partners: |s' - s| ≤ 100 y / (1 - y), with
+# y = R × the largest weight ÷ the partner's weights.
 
 
 @dataclass(frozen=True)
@@ -166,16 +175,17 @@ class _Range:
     can_drop: bool
 
 
-def _score_range(partner: Partner, weights: Weights, settings: Settings) -> _Range | None:
-    """The partner's `_Range`; None when it is not ranked (no change can rank it: only
-    weights above 0 change, and none of them becomes 0 unless it is the last)."""
+#: Room left around a rounded score for the unrounded one, and for float noise.
+_ROUNDING = 0.06
+
+
+def _score_range(partner: Partner, weights: Weights, settings: Settings) -> _Range:
+    """The partner's `_Range`, for a ranked partner."""
     current = weights.in_order()
-    if ranked_score(partner, current, settings) is None:
-        return None
     total, weight_sum = counted_sums(partner.scores, current, settings)
     scale = 100 / (settings.highest_score - settings.lowest_score)
     count_lowest = settings.missing_scores is MissingScores.COUNT_AS_LOWEST
-    largest = settings.close_call_within // STEP / STEP
+    largest = _largest_share(settings)
     now = scale * total / weight_sum
     low = high = now
     can_drop = False
@@ -194,8 +204,40 @@ def _score_range(partner: Partner, weights: Weights, settings: Settings) -> _Ran
     return _Range(low, high, can_drop)
 
 
+def _largest_share(settings: Settings) -> float:
+    """The largest change tried, as a share of the weight (0.5 for 50%)."""
+    return settings.close_call_within // STEP / STEP
+
+
+#: A ranked partner, its weighted score, how far a change can move it, its hours a month.
+_Bounded = tuple[Partner, float, float, float]
+
+
+def _bounded(
+    ranked: Sequence[tuple[Partner, float]], weights: Weights, settings: Settings
+) -> list[_Bounded]:
+    """Each ranked partner with a bound on how far any change can move its score (beyond
+    its rounding); infinite where a change could take all its weight away."""
+    current = weights.in_order()
+    largest = _largest_share(settings) * max(current)
+    blanks_count = settings.missing_scores is not MissingScores.SCORE_WHAT_IS_THERE
+    every_weight = sum(current)
+    found = []
+    for partner, score in ranked:
+        scores = partner.scores
+        weight_sum = (
+            every_weight
+            if blanks_count or None not in scores
+            else sum(w for s, w in zip(scores, current, strict=True) if s is not None)
+        )
+        share = largest / weight_sum
+        move = 100 * share / (1 - share) + _ROUNDING if share < 1 else math.inf
+        found.append((partner, score, move, partner.hours_per_month or 0))
+    return found
+
+
 def _contenders(
-    partners: Sequence[Partner], weights: Weights, settings: Settings, answers: Picks
+    ranked: Sequence[tuple[Partner, float]], weights: Weights, settings: Settings, answers: Picks
 ) -> list[Partner]:
     """The partners that could be one of the three answers under some change.
 
@@ -204,37 +246,54 @@ def _contenders(
     one's highest. The Less time answer under a change is never after both of any two
     partners that are always ranked (one of them may be the most important): its score per
     hour is at most the second lowest of their highest."""
-    ranges = {p.row: r for p in partners if (r := _score_range(p, weights, settings)) is not None}
     floor, ceiling = -math.inf, math.inf
-    top, bottom = answers.most_important, answers.least_effective
-    if top is not None and not ranges[top.row].can_drop:
-        floor = ranges[top.row].low - _SLACK
-    if bottom is not None and not ranges[bottom.row].can_drop:
-        ceiling = ranges[bottom.row].high + _SLACK
-    per_hour_ceiling = _per_hour_ceiling(partners, ranges)
-    contenders = []
-    for partner in partners:
-        found = ranges.get(partner.row)
-        if found is None:
+    for answer in (answers.most_important, answers.least_effective):
+        if answer is None:
             continue
-        hours = partner.hours_per_month or 0
-        if (
-            found.high >= floor
-            or found.low <= ceiling
-            or (hours > 0 and (found.low - _SLACK) / hours - _SLACK <= per_hour_ceiling)
-        ):
-            contenders.append(partner)
-    return contenders
+        found = _score_range(answer, weights, settings)
+        if not found.can_drop and answer is answers.most_important:
+            floor = found.low - _SLACK
+        if not found.can_drop and answer is answers.least_effective:
+            ceiling = found.high + _SLACK
+    bounded = _bounded(ranked, weights, settings)
+    per_hour_ceiling = _per_hour_ceiling(bounded, weights, settings)
+
+    def may_answer(low: float, high: float, hours: float) -> bool:
+        return (
+            high >= floor
+            or low <= ceiling
+            or (hours > 0 and (low - _SLACK) / hours - _SLACK <= per_hour_ceiling)
+        )
+
+    return [
+        partner
+        for partner, score, move, hours in bounded
+        if may_answer(score - move, score + move, hours)
+        and may_answer(*_exact(partner, weights, settings), hours)
+    ]
 
 
-def _per_hour_ceiling(partners: Sequence[Partner], ranges: dict[int, _Range]) -> float:
+def _exact(partner: Partner, weights: Weights, settings: Settings) -> tuple[float, float]:
+    """The partner's lowest and highest score over the changes (where a change leaves it
+    unranked, it is never picked under that change)."""
+    found = _score_range(partner, weights, settings)
+    return found.low, found.high
+
+
+def _per_hour_ceiling(bounded: Sequence[_Bounded], weights: Weights, settings: Settings) -> float:
     """The second lowest of the highest scores per hour that partners always ranked and
-    given hours can reach; infinite with fewer than two such partners."""
-    highest = sorted(
-        (found.high + _SLACK) / hours + _SLACK
-        for partner in partners
-        if (found := ranges.get(partner.row)) is not None
-        and not found.can_drop
-        and (hours := partner.hours_per_month or 0) > 0
+    given hours can reach (infinite with fewer than two): worked out exactly for the
+    partners whose bound could put them among the two lowest."""
+    given = [found for found in bounded if found[2] < math.inf and found[3] > 0]
+    bound = _second_lowest((score + move) / hours + _SLACK for _, score, move, hours in given)
+    return _second_lowest(
+        (_score_range(partner, weights, settings).high + _ROUNDING) / hours + _SLACK
+        for partner, score, _, hours in given
+        if score / hours <= bound
     )
-    return highest[1] if len(highest) >= 2 else math.inf
+
+
+def _second_lowest(values: Iterable[float]) -> float:
+    """The second lowest of the values; infinite with fewer than two."""
+    lowest = heapq.nsmallest(2, values)
+    return lowest[1] if len(lowest) == 2 else math.inf

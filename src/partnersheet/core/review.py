@@ -240,7 +240,7 @@ def _answers(
     bottom = ranked[-1] if ranked else None
     less_first, less_next = (*less_time_order(ranked, top), None, None)[:2]
     calls = close_calls(
-        inputs.partners,
+        [(r.partner, r.weighted_score or 0.0) for r in ranked],
         weights,
         settings,
         Picks(

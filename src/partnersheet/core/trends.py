@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from .model import Band, HistoryRow, normalise_name
-from .scoring import excel_round
 
 #: A trend uses a partner's scores at up to this many earlier reviews, and this one.
 TREND_REVIEWS = 5
@@ -19,6 +19,8 @@ TREND_MINIMUM = 3
 DAYS_A_MONTH = 30
 #: A trend of this many points a month or more is Rising; of minus this or less, Falling.
 TREND_STEP = 1.0
+
+_TENTH = Decimal("0.1")
 
 #: The bands from the weakest up, to tell a move up from a move down.
 _BAND_ORDER = (Band.DITCH, Band.IMPROVE, Band.KEEP, Band.STRONG)
@@ -115,16 +117,19 @@ def earlier_reviews(history: Iterable[HistoryRow], reviewed_on: dt.date) -> Earl
     return EarlierReviews(tuple(sorted(dates)), scores, bands)
 
 
-def slope_per_month(points: Sequence[tuple[dt.date, float]]) -> float:
+def slope_per_month(points: Sequence[tuple[dt.date, float]]) -> Decimal:
     """The least-squares slope of score against date, in points per 30 days, unrounded.
 
-    Needs two points or more on different days."""
+    Worked out in decimals from the scores as written (48.1, not the float nearest it), so
+    that a slope of exactly 0.95 rounds up as it should. Needs two points or more on
+    different days."""
     days = [day.toordinal() for day, _ in points]
-    scores = [score for _, score in points]
-    mean_day = sum(days) / len(days)
-    mean_score = sum(scores) / len(scores)
-    spread = sum((d - mean_day) ** 2 for d in days)
-    moved = sum((d - mean_day) * (s - mean_score) for d, s in zip(days, scores, strict=True))
+    scores = [Decimal(repr(score)) for _, score in points]
+    count = len(points)
+    total = sum(scores, Decimal(0))
+    products = sum((d * s for d, s in zip(days, scores, strict=True)), Decimal(0))
+    moved = count * products - sum(days) * total
+    spread = count * sum(d * d for d in days) - sum(days) ** 2
     return DAYS_A_MONTH * moved / spread
 
 
@@ -140,7 +145,7 @@ def trend(name: str, score: float, reviewed_on: dt.date, earlier: EarlierReviews
     points.append((reviewed_on, score))
     if len(points) < TREND_MINIMUM:
         return None
-    per_month = excel_round(slope_per_month(points))
+    per_month = float(slope_per_month(points).quantize(_TENTH, rounding=ROUND_HALF_UP))
     if per_month >= TREND_STEP:
         direction = Direction.RISING
     elif per_month <= -TREND_STEP:

@@ -26,17 +26,18 @@ _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EMU_PER_CM = 360_000
 
 #: The colours of the series, in turn (ten, for the line chart's ten partners at most).
+#: No red among them: red marks the Less time answer on the scatter chart.
 SERIES_COLOURS = (
     "1F77B4",
     "FF7F0E",
     "2CA02C",
-    "D62728",
     "9467BD",
     "8C564B",
     "E377C2",
     "7F7F7F",
     "BCBD22",
     "17BECF",
+    "393B79",
 )
 #: The scatter chart's partners, and the Less time answer in a colour of its own.
 POINT_COLOUR = "4472C4"
