@@ -36,7 +36,8 @@ INGREDIENTS: tuple[str, ...] = (
     "Shared goals",
     "Values alignment",
 )
-#: The Partners input headers in the order the template uses.
+#: The Partners input headers in the order the template uses, but for Owner: most tests
+#: leave it out (it is optional), so their columns stay where the tests expect them.
 PARTNER_HEADERS: tuple[str, ...] = (
     "Partner",
     "Organisation",
@@ -51,6 +52,12 @@ PARTNER_HEADERS: tuple[str, ...] = (
     "Last contact",
     *INGREDIENTS,
     "Notes",
+)
+#: Every input header in the template's order, Owner after Last contact.
+TEMPLATE_HEADERS: tuple[str, ...] = (
+    *PARTNER_HEADERS[: PARTNER_HEADERS.index("Last contact") + 1],
+    "Owner",
+    *PARTNER_HEADERS[PARTNER_HEADERS.index("Last contact") + 1 :],
 )
 COMPUTED: tuple[str, ...] = (
     "Weighted score",

@@ -19,6 +19,7 @@ from conftest import (
     EXAMPLE,
     INGREDIENTS,
     PARTNER_HEADERS,
+    TEMPLATE_HEADERS,
     build_partners_workbook,
     digest,
     leftovers,
@@ -47,7 +48,7 @@ def test_new_writes_a_fresh_workbook(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "Wrote partners.xlsx.\n", "")
     book = openpyxl.load_workbook(tmp_path / "partners.xlsx")
     assert book.sheetnames[0] == "Partners"
-    assert [c.value for c in book["Partners"][1]][: len(PARTNER_HEADERS)] == list(PARTNER_HEADERS)
+    assert [c.value for c in book["Partners"][1]][: len(TEMPLATE_HEADERS)] == list(TEMPLATE_HEADERS)
 
 
 def test_new_example_can_be_checked() -> None:

@@ -134,6 +134,7 @@ def test_partners_headers_are_exact(template: Any) -> None:
     sheet = template["Partners"]
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert HEADERS[:3] == ["Partner", "Organisation", "Offers"]
+    assert HEADERS[HEADERS.index("Last contact") + 1] == "Owner"
     assert HEADERS[-7:] == [
         "Weighted score",
         "Rank",
@@ -268,12 +269,33 @@ def test_settings_sheet_has_the_defaults(template: Any) -> None:
         "Chargeable rate": 0,
         "Currency": "£",
         "Missing scores": "Score what is there",
+        "Contact Strong every": 30,
+        "Contact Keep every": 60,
+        "Contact Improve every": 90,
     }
     assert [r["What it does"] for r in rows] == [SETTING_HELP[s][1] for s in Setting]
+    assert all(r["What it does"].endswith(".") for r in rows)
     row = 2 + list(Setting).index(Setting.MISSING_SCORES)
     dv = validation_for(sheet, f"B{row}")
     assert dv.type == "list"
     assert dv.formula1 == '"' + ",".join(m.value for m in MissingScores) + '"'
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [Setting.CONTACT_STRONG_EVERY, Setting.CONTACT_KEEP_EVERY, Setting.CONTACT_IMPROVE_EVERY],
+)
+def test_contact_settings_take_whole_days(template: Any, setting: Setting) -> None:
+    sheet = template["Settings"]
+    row = 2 + list(Setting).index(setting)
+    assert sheet[f"A{row}"].value == setting.value
+    assert "0 for no reminders" in sheet[f"C{row}"].value
+    dv = validation_for(sheet, f"B{row}")
+    assert (dv.type, dv.operator, dv.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert dv.prompt and dv.error
+    # The one check covers the three contact settings, and no other setting.
+    contact = {s for s in Setting if s.value.startswith("Contact ")}
+    assert {str(r) for r in dv.sqref.ranges} == {f"B{2 + list(Setting).index(s)}" for s in contact}
 
 
 def test_competitors_sheet_is_empty_below_its_headers(template: Any) -> None:
@@ -327,8 +349,7 @@ def test_example_has_about_eight_partners_and_no_computed_values(example: Any) -
     assert 7 <= len(partners) <= 9
     for partner in partners:
         assert partner["Partner"] and partner["Organisation"] and partner["Offers"]
-        assert isinstance(partner["Last contact"], dt.date)
-        assert partner["Last contact"].year == 2026
+        assert partner["Last contact"] is None or partner["Last contact"].year == 2026
         assert all(partner[c.value] is None for c in COMPUTED_COLUMNS)
 
 

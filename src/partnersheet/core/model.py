@@ -10,6 +10,9 @@ from enum import Enum
 #: What a cell can hold once an adapter has read it.
 CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
+#: The number format of the dates partnersheet writes.
+DATE_FORMAT = "yyyy-mm-dd"
+
 #: Excel's limit on the characters in one cell.
 CELL_TEXT_LIMIT = 32_767
 
@@ -121,6 +124,7 @@ class Column(Enum):
     REFERRALS_RECEIVED = "Referrals received"
     FEES_RECEIVED = "Fees received"
     LAST_CONTACT = "Last contact"
+    OWNER = "Owner"
     NOTES = "Notes"
     # Computed by partnersheet.
     WEIGHTED_SCORE = "Weighted score"
@@ -174,6 +178,9 @@ class Setting(Enum):
     CHARGEABLE_RATE = "Chargeable rate"
     CURRENCY = "Currency"
     MISSING_SCORES = "Missing scores"
+    CONTACT_STRONG_EVERY = "Contact Strong every"
+    CONTACT_KEEP_EVERY = "Contact Keep every"
+    CONTACT_IMPROVE_EVERY = "Contact Improve every"
 
 
 #: Each setting's default as typed in the workbook, and a line on what it does.
@@ -192,6 +199,20 @@ SETTING_HELP: Mapping[Setting, tuple[str | int, str]] = {
         MissingScores.SCORE_WHAT_IS_THERE.value,
         "What a blank score means: Score what is there, Count as lowest, or Do not rank.",
     ),
+    Setting.CONTACT_STRONG_EVERY: (
+        30,
+        "Days from the Last contact with a Strong partner until the next is due; 0 for no "
+        "reminders.",
+    ),
+    Setting.CONTACT_KEEP_EVERY: (
+        60,
+        "Days from the Last contact with a Keep partner until the next is due; 0 for no reminders.",
+    ),
+    Setting.CONTACT_IMPROVE_EVERY: (
+        90,
+        "Days from the Last contact with an Improve partner until the next is due; 0 for no "
+        "reminders. A Ditch partner never gets one.",
+    ),
 }
 
 
@@ -207,6 +228,10 @@ class Settings:
     chargeable_rate: float = 0
     currency: str = "£"
     missing_scores: MissingScores = MissingScores.SCORE_WHAT_IS_THERE
+    #: Days between contacts for a partner in each band that gets reminders; 0 = none.
+    contact_strong_every: int = 30
+    contact_keep_every: int = 60
+    contact_improve_every: int = 90
 
 
 @dataclass(frozen=True)
@@ -270,6 +295,10 @@ class Partner:
     referrals_received: int | None = None
     fees_received: float | None = None
     last_contact: dt.date | None = None
+    #: The colleague who looks after the partner, as first written on the sheet for this
+    #: owner (trimmed, spaces collapsed), so every partner of one owner shows the same name;
+    #: blank when none.
+    owner: str = ""
     #: The score of each ingredient, in the order of INGREDIENTS; None where it is blank.
     scores: tuple[int | None, ...] = (None,) * len(INGREDIENTS)
     notes: str = ""

@@ -1,6 +1,10 @@
-"""The worked example: a leadership coach and eight partners, with an earlier review.
+"""The worked example: a small leadership coaching practice and eight partners, with an
+earlier review.
 
-The example's History is made by the same scoring and review code as any review.
+Three colleagues each look after some of the partners. The dates are fixed: on 22 November
+2026, the day the README's transcripts review it on, two partners are overdue for contact and
+one ranked partner has no Last contact. The example's History is made by the same scoring and
+review code as any review.
 """
 
 from __future__ import annotations
@@ -40,9 +44,11 @@ class ExamplePartner:
     referrals_sent: int
     referrals_received: int
     fees_received: int
-    last_contact: dt.date
+    #: None where the Last contact was never filled in.
+    last_contact: dt.date | None
     scores: Scores
     notes: str
+    owner: str = ""
     competitor_group: str = ""
     also_refers_to: str = ""
     #: Scores at the earlier review; None when the partner was not yet scored then.
@@ -62,6 +68,7 @@ class ExamplePartner:
             Column.REFERRALS_RECEIVED: self.referrals_received,
             Column.FEES_RECEIVED: self.fees_received,
             Column.LAST_CONTACT: self.last_contact,
+            Column.OWNER: self.owner or None,
             Column.NOTES: self.notes,
             **dict(zip(Ingredient, self.scores, strict=True)),
         }
@@ -99,7 +106,8 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_sent=3,
         referrals_received=9,
         fees_received=28500,
-        last_contact=dt.date(2026, 11, 10),
+        last_contact=dt.date(2026, 10, 8),
+        owner="Hannah Reid",
         scores=(5, 4, 5, 5, 4, 5, 5),
         earlier_scores=(5, 4, 5, 5, 3, 5, 5),
         notes="Introduces me to each leadership team she works with.",
@@ -115,6 +123,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=3,
         fees_received=7200,
         last_contact=dt.date(2026, 11, 3),
+        owner="Sam Turner",
         scores=(4, 4, 4, 4, 3, 4, 4),
         earlier_scores=(3, 4, 3, 4, 2, 3, 4),
         notes="Monthly breakfast since the summer; picking up fast.",
@@ -130,6 +139,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=2,
         fees_received=5400,
         last_contact=dt.date(2026, 9, 18),
+        owner="Sam Turner",
         scores=(4, 3, 3, 4, 2, 3, 4),
         earlier_scores=(4, 4, 4, 5, 3, 4, 4),
         notes="Busy with her own clients this year; we have drifted.",
@@ -158,7 +168,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_sent=0,
         referrals_received=1,
         fees_received=1800,
-        last_contact=dt.date(2026, 11, 12),
+        last_contact=None,
         scores=(None, None, 4, 4, 3, None, 4),
         notes="Met in September; too early to score three ingredients.",
     ),
@@ -172,6 +182,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=2,
         fees_received=3000,
         last_contact=dt.date(2026, 11, 14),
+        owner="Hannah Reid",
         scores=(3, 4, 3, 3, 4, 3, 3),
         earlier_scores=(3, 4, 3, 3, 4, 3, 4),
         notes="Weekly breakfasts, two evening events; few referrals.",
@@ -186,6 +197,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=4,
         fees_received=9600,
         last_contact=dt.date(2026, 10, 30),
+        owner="Leo Marsh",
         scores=(4, 3, 4, 4, 3, 4, 5),
         earlier_scores=(4, 3, 4, 4, 3, 3, 4),
         notes="Course delegates come to me for one-to-one coaching.",
@@ -200,6 +212,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=0,
         fees_received=0,
         last_contact=dt.date(2026, 5, 20),
+        owner="Hannah Reid",
         scores=(2, 2, 1, 2, 1, 1, 2),
         earlier_scores=(2, 2, 2, 2, 1, 2, 2),
         notes="Nothing either way since spring; wrong kind of client.",
