@@ -67,6 +67,7 @@ COMPUTED: tuple[str, ...] = (
     "Conflicts",
     "Score per hour",
     "Status",
+    "Next contact",
 )
 HISTORY_HEADERS: tuple[str, ...] = (
     "Reviewed on",
@@ -263,6 +264,21 @@ def header_columns(sheet: Any, row: int) -> dict[str, int]:
 
 
 # --- the contract's rules, worked out independently -----------------------------------------
+
+
+#: Days from a Last contact to the next, by band, as the contract's default Settings give
+#: them; a Ditch partner never gets a reminder.
+CONTACT_DAYS: dict[str, int] = {"Strong": 30, "Keep": 60, "Improve": 90}
+
+
+def expected_next_contact(
+    last_contact: dt.date | None, band: str | None, days: Mapping[str, int] = CONTACT_DAYS
+) -> dt.date | None:
+    """The contract's Next contact: Last contact plus its band's days, counted on the day
+    numbers of the calendar; None without a date, a band, or days for that band."""
+    if last_contact is None or band is None or not days.get(band):
+        return None
+    return dt.date.fromordinal(last_contact.toordinal() + days[band])
 
 
 def round_half_away(value: float, digits: int = 1) -> float:

@@ -605,15 +605,26 @@ def test_the_review_of_the_example_prints_as_a_person_wants(
     review = openpyxl.load_workbook(path)["Review"]
     last = [row[1] for row in review.iter_rows(values_only=True) if row[0] == 8]  # rank 8
 
-    # Two pages: the answers and the whole ranking on the first, the chart and who is still to
-    # score on the second.
-    assert len(pages) == 2, [page[:80] for page in pages]
+    # The answers and the whole ranking on the first page; who is overdue for contact and
+    # each owner's partners on the second; the chart and who is still to score on the third.
+    assert len(pages) == 3, [page[:80] for page in pages]
     first = pages[0]
     for heading in ("1. Which is", "2. Which is", "3. Which", "4. If you", "Ranking"):
         assert heading in first
     assert last == ["Fiona Mackay"] and "Fiona Mackay" in first.split("Ranking")[1]
-    assert pages[1].lstrip().startswith("Weighted scores\n")  # the chart's heading with it
-    assert "Partners still to score" in pages[1]
+    assert pages[1].lstrip().startswith("Overdue for contact\n")
+    assert "Priya Shah" in pages[1].split("Overdue for contact")[1]
+    assert "By owner" in pages[1] and "No owner: 2 partners" in pages[1]
+    assert pages[2].lstrip().startswith("Weighted scores\n")  # the chart's heading with it
+    assert "Weighted score (0 to 100)" in pages[2]  # the chart's own title, on the same page
+    assert "Partners still to score" in pages[2]
+
+    # No heading ends a page: each has what it heads below it on the same page.
+    headings = {"Ranking", "Overdue for contact", "By owner", "Weighted scores"}
+    headings.add("Partners still to score")
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[-1] not in headings, f"page {number} ends with the heading {lines[-1]!r}"
 
     # Each paragraph shows the lines it was given, none wrapped further (which would hide the
     # last one), in a row just tall enough for them (no blank line under the text).

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -79,7 +80,9 @@ def test_the_lite_script_runs_the_same_review(
             return cls(day.year, day.month, day.day)
 
     by_lite = xw.Book(json=payload(workbook))
-    monkeypatch.setattr(live.dt, "date", Today)
+    # Today's date as the live adapter asks for it; datetime.date itself stays as it is, as
+    # xlwings uses it to know a date it is given to write.
+    monkeypatch.setattr(live, "dt", SimpleNamespace(date=Today))
     lite_function(tmp_path)(by_lite)
     monkeypatch.undo()
 

@@ -174,7 +174,7 @@ def test_the_value_a_merge_hides_comes_back_when_unmerged(office: Office, tmp_pa
     ("sheet", "cells"),
     [
         ("Instructions", "A1:C1"),  # a title on a sheet partnersheet does not read
-        ("Partners", "AB2:AC5"),  # the person's own columns, right of partnersheet's
+        ("Partners", "AC2:AD5"),  # the person's own columns, right of partnersheet's
         ("Weights", "F1:G3"),  # beside the table, in columns it does not read
     ],
 )
@@ -211,7 +211,7 @@ def test_a_merged_title_above_the_header_is_fine(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sheet", "cells"),
     [
-        ("Partners", "AB1:AB1048576"),  # a sheet partnersheet reads, in the person's column
+        ("Partners", "AC1:AC1048576"),  # a sheet partnersheet reads, in the person's column
         ("Instructions", "B1:B1048576"),  # a sheet it does not read
     ],
 )

@@ -694,7 +694,7 @@ def test_computed_columns_are_added_at_the_right_end() -> None:
     assert list(computed.columns) == expected
     assert list(computed.new_headers) == [(n, c.value) for n, c in expected]
     assert computed.rows == (
-        (2, (60.7, 1, "Keep", "Regular communication", None, 15.2, "OK")),
+        (2, (60.7, 1, "Keep", "Regular communication", None, 15.2, "OK", None)),
         (
             3,
             (
@@ -705,6 +705,7 @@ def test_computed_columns_are_added_at_the_right_end() -> None:
                 None,
                 None,
                 "Not ranked: no ingredient is scored yet",
+                None,
             ),
         ),
     )
@@ -724,8 +725,9 @@ def test_existing_computed_columns_are_reused_wherever_they_are() -> None:
         21: "Band",
         22: "Work on",
         23: "Score per hour",
+        24: "Next contact",
     }
-    assert [n for n, _ in result.computed.columns] == [20, 1, 21, 22, 19, 23, 17]
+    assert [n for n, _ in result.computed.columns] == [20, 1, 21, 22, 19, 23, 17, 24]
     first = dict(
         zip([c for _, c in result.computed.columns], result.computed.rows[0][1], strict=True)
     )
@@ -743,13 +745,14 @@ def test_rows_that_are_not_partners_get_blanks() -> None:
         "Conflicts",
         "Score per hour",
         "Status",
+        "Next contact",
         "Mine",
     )
-    stale = (None,) * len(HEADERS) + (55.0, 3, "Keep", "Trust", None, None, "OK", "keep me")
+    stale = (None,) * len(HEADERS) + (55.0, 3, "Keep", "Trust", None, None, "OK", None, "keep me")
     result = review([row("Ann", S61), stale, row("Bea", S50)], header=header)
     computed = result.computed
     assert computed.new_headers == ()
-    assert dict(computed.rows)[3] == (None,) * 7
+    assert dict(computed.rows)[3] == (None,) * 8
     assert [r for r, _ in computed.rows] == [2, 3, 4]
     assert dict(computed.rows)[4][0] == 50.0
 

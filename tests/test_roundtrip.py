@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from copy import copy
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from conftest import (
     Formula,
     build_partners_workbook,
     digest,
+    expected_next_contact,
     expected_results,
     header_columns,
     new_xlsxwriter_book,
@@ -499,11 +500,22 @@ def test_computed_columns_follow_the_contract(rich_review: tuple[Any, Any]) -> N
             "Conflicts": EXPECTED_CONFLICTS[name],
             "Score per hour": want.score_per_hour,
             "Status": want.status,
+            "Next contact": _midnight(expected_next_contact(_last_contact(partner), want.band)),
         }, name
     # The row with only the user's own note is no partner: its computed cells are cleared.
     assert [sheet.cell(6, columns[h]).value for h in COMPUTED] == [None] * len(COMPUTED)
     assert sheet.cell(6, 3).value == "ask Bob about Cara"
     assert sheet.cell(HEADER_ROW + 8, columns["Status"]).value is None
+
+
+def _last_contact(partner: Mapping[str, object]) -> dt.date | None:
+    value = partner.get("Last contact")
+    return value if isinstance(value, dt.date) else None
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    """A date as openpyxl reads a date cell back."""
+    return None if day is None else dt.datetime.combine(day, dt.time())
 
 
 def test_review_and_history_are_written(rich_review: tuple[Any, Any]) -> None:
@@ -824,6 +836,7 @@ def test_template_order_workbook_round_trips(tmp_path: Path) -> None:
         None,
         expected["Ann"].score_per_hour,
         "OK",
+        None,  # no Last contact, so no Next contact
     ]
 
 
@@ -842,9 +855,10 @@ def column_ranges(
 
 
 def test_new_columns_inside_a_width_set_for_many_columns(tmp_path: Path) -> None:
-    # Selecting columns A:Z and setting one width is common; the computed columns land inside.
+    # Selecting many columns and setting one width is common; the computed columns (T to AA)
+    # land inside.
     def widths(book: Any) -> None:
-        book.worksheets()[0].set_column("A:Z", 12)
+        book.worksheets()[0].set_column("A:AD", 12)
 
     path = build_partners_workbook(
         tmp_path / "partners.xlsx",

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from conftest import expected_next_contact
 from partnersheet.core.model import (
     COMPUTED_COLUMNS,
     INPUT_HEADERS,
@@ -135,7 +136,7 @@ def test_partners_headers_are_exact(template: Any) -> None:
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert HEADERS[:3] == ["Partner", "Organisation", "Offers"]
     assert HEADERS[HEADERS.index("Last contact") + 1] == "Owner"
-    assert HEADERS[-7:] == [
+    assert HEADERS[-8:] == [
         "Weighted score",
         "Rank",
         "Band",
@@ -143,6 +144,7 @@ def test_partners_headers_are_exact(template: Any) -> None:
         "Conflicts",
         "Score per hour",
         "Status",
+        "Next contact",
     ]
 
 
@@ -235,6 +237,7 @@ def test_validation_texts_fit_excels_limits(example: bool) -> None:
         ("Last contact", "yyyy-mm-dd"),
         ("Weighted score", "0.0"),
         ("Score per hour", "0.0"),
+        ("Next contact", "yyyy-mm-dd"),
     ],
 )
 def test_number_formats(template: Any, header: str, number_format: str) -> None:
@@ -309,6 +312,8 @@ def test_instructions_say_how_to_run_it(template: Any) -> None:
     for words in (
         "partnersheet review yourfile.xlsx",
         "partnersheet check yourfile.xlsx",
+        "Next contact",
+        "Owner",
         "History",
         "Review",
         "Missing scores",
@@ -422,6 +427,28 @@ def test_example_tells_the_story(example: Any) -> None:
     least = min(per_hour, key=lambda name: per_hour[name])
     assert by_name[least]["Hours per month"] >= 10
     assert 40 <= scored[least] < 75
+
+
+def test_example_tells_the_contact_story(example: Any) -> None:
+    """Three owners and some partners without one; on the day the README's transcripts use,
+    two partners overdue for contact and one ranked partner with no Last contact."""
+    weights = example_weights(example)
+    partners = records(example["Partners"])
+    owners = {" ".join(p["Owner"].split()).casefold() for p in partners if p["Owner"]}
+    assert len(owners) == 3
+    assert 1 <= sum(p["Owner"] is None for p in partners) < len(partners) / 2
+    day = dt.date(2026, 11, 22)
+    overdue = {}
+    for partner in partners:
+        score = weighted_score(example_scores(partner), weights)
+        band = "Strong" if score >= 75 else "Keep" if score >= 50 else "Improve"
+        band = band if score >= 30 else "Ditch"
+        last = partner["Last contact"]
+        due = expected_next_contact(last.date() if isinstance(last, dt.datetime) else last, band)
+        if due is not None and due < day:
+            overdue[partner["Partner"]] = (day - due).days
+    assert overdue == {"Priya Shah": 15, "Dr Helen Okafor": 5}
+    assert [p["Partner"] for p in partners if p["Last contact"] is None] == ["Sarah Lindqvist"]
 
 
 def test_example_history_is_one_consistent_earlier_review(example: Any) -> None:

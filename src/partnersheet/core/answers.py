@@ -31,6 +31,8 @@ class PartnerResult(Score):
     conflicts: tuple[str, ...]
     #: Weighted score now minus at the previous review; None when there is nothing to compare.
     change: float | None
+    #: When the partner is next due for contact (Last contact plus its band's days).
+    next_contact: dt.date | None
 
     @property
     def name(self) -> str:

@@ -134,6 +134,7 @@ class Column(Enum):
     CONFLICTS = "Conflicts"
     SCORE_PER_HOUR = "Score per hour"
     STATUS = "Status"
+    NEXT_CONTACT = "Next contact"
 
     @property
     def label(self) -> str:
@@ -155,6 +156,7 @@ COMPUTED_COLUMNS: tuple[Column, ...] = (
     Column.CONFLICTS,
     Column.SCORE_PER_HOUR,
     Column.STATUS,
+    Column.NEXT_CONTACT,
 )
 #: The input headers in the template's order: the scores between Last contact and Notes.
 INPUT_HEADERS: tuple[Header, ...] = (
@@ -232,6 +234,16 @@ class Settings:
     contact_strong_every: int = 30
     contact_keep_every: int = 60
     contact_improve_every: int = 90
+
+    def contact_every(self, band: Band) -> int:
+        """The days between contacts for a partner in `band`; 0 when it gets no reminder."""
+        if band is Band.STRONG:
+            return self.contact_strong_every
+        if band is Band.KEEP:
+            return self.contact_keep_every
+        if band is Band.IMPROVE:
+            return self.contact_improve_every
+        return 0
 
 
 @dataclass(frozen=True)

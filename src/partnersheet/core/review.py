@@ -29,7 +29,9 @@ from .answers import (
 )
 from .conflicts import find_conflicts
 from .model import CellValue, HistoryRow, Inputs, Settings, Weights, normalise_name
+from .owners import OwnerSummary, owner_summaries
 from .plans import ComputedCells, HistoryPlan, computed_cells, history_plan
+from .reminders import OverdueContact, Reminders, next_contact, reminders
 from .review_sheet import ReviewLayout, build_review_sheet
 from .scoring import Score, excel_round, score_partners
 from .sheets import find_sheet
@@ -50,6 +52,10 @@ class ReviewResult:
     least_effective: LeastEffective | None
     conflicts: tuple[ConflictItem, ...]
     less_time: LessTime | None
+    #: Who is overdue for contact on the review date.
+    reminders: Reminders
+    #: Each owner's partners and answer to question 4; empty when no partner has an Owner.
+    owners: tuple[OwnerSummary, ...]
     computed: ComputedCells
     review_sheet: ReviewLayout
     history: HistoryPlan
@@ -101,16 +107,23 @@ class ReviewResult:
                 {"kind": c.kind.value, "partners": list(c.partners), "detail": c.detail}
                 for c in self.conflicts
             ],
-            "less_time": None
-            if less is None
-            else {
-                "partner": less.partner.name,
-                "hours_per_month": _plain(less.hours_per_month),
-                "value_per_year": _plain(less.value_per_year),
-                "score_per_hour": less.partner.score_per_hour,
-                "answer": less.sentence,
-            },
+            "less_time": _less_time_json(less),
+            "overdue": [o.to_json() for o in self.reminders.overdue],
+            "no_last_contact": self.reminders.no_last_contact,
+            "owners": [o.to_json(_less_time_json(o.less_time)) for o in self.owners],
         }
+
+
+def _less_time_json(less: LessTime | None) -> dict[str, Any] | None:
+    if less is None:
+        return None
+    return {
+        "partner": less.partner.name,
+        "hours_per_month": _plain(less.hours_per_month),
+        "value_per_year": _plain(less.value_per_year),
+        "score_per_hour": less.partner.score_per_hour,
+        "answer": less.sentence,
+    }
 
 
 def _partner_json(p: PartnerResult) -> dict[str, Any]:
@@ -125,6 +138,8 @@ def _partner_json(p: PartnerResult) -> dict[str, Any]:
         "score_per_hour": p.score_per_hour,
         "status": p.status,
         "change": p.change,
+        "next_contact": p.next_contact.isoformat() if p.next_contact else None,
+        "owner": p.partner.owner or None,
     }
 
 
@@ -139,7 +154,7 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     conflicts = find_conflicts(inputs.partners, inputs.competitors)
     previous_review, previous_scores = _previous_review(inputs.history, reviewed_on)
     results = [
-        _result(score, conflicts.by_row.get(score.partner.row, ()), previous_scores)
+        _result(score, conflicts.by_row.get(score.partner.row, ()), previous_scores, settings)
         for score in score_partners(inputs.partners, weights, settings)
     ]
     ranked = importance_order(results)
@@ -150,6 +165,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     conflict_list = conflict_items(conflicts, {r.partner.row: r for r in results})
     settings_sheet = find_sheet(inputs.sheet_titles, "Settings") is not None
     less = less_time(ranked, most, settings, settings_sheet=settings_sheet)
+    contacts = reminders(ranked, reviewed_on)
+    owners = owner_summaries(ordered, most, settings, settings_sheet=settings_sheet)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
@@ -160,6 +177,9 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             less.sentence if less else NO_LESS_TIME,
         ),
         ranking=[_ranking_row(r, previous_review) for r in ranked],
+        overdue=[_overdue_row(o) for o in contacts.overdue],
+        no_last_contact=contacts.no_last_contact,
+        owners=[(o.summary, o.less_time_sentence) for o in owners],
         still_to_score=[(r.name, r.status) for r in ordered if r.provisional],
     )
     return ReviewResult(
@@ -172,6 +192,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         least_effective=least,
         conflicts=conflict_list,
         less_time=less,
+        reminders=contacts,
+        owners=owners,
         computed=computed_cells(inputs, {r.partner.row: _computed_values(r) for r in results}),
         review_sheet=layout,
         history=history_plan(inputs, reviewed_on, history_rows(ranked, reviewed_on, weights)),
@@ -179,15 +201,20 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
 
 
 def _result(
-    score: Score, conflicts: tuple[str, ...], previous_scores: Mapping[str, float]
+    score: Score,
+    conflicts: tuple[str, ...],
+    previous_scores: Mapping[str, float],
+    settings: Settings,
 ) -> PartnerResult:
-    """The partner's score with its conflicts and its change since the previous review."""
+    """The partner's score with its conflicts, its change since the previous review and when
+    it is next due for contact."""
     before = previous_scores.get(normalise_name(score.partner.name))
     change = None
     if score.weighted_score is not None and before is not None:
         change = excel_round(score.weighted_score - before)
     values = {name: getattr(score, name) for name in _SCORE_FIELDS}
-    return PartnerResult(**values, conflicts=conflicts, change=change)
+    due = next_contact(score.partner.last_contact, score.band, settings)
+    return PartnerResult(**values, conflicts=conflicts, change=change, next_contact=due)
 
 
 _SCORE_FIELDS = tuple(f.name for f in fields(Score))
@@ -234,6 +261,7 @@ def _computed_values(result: PartnerResult) -> tuple[CellValue, ...]:
         "; ".join(result.conflicts) or None,
         result.score_per_hour,
         result.status,
+        result.next_contact,
     )
 
 
@@ -252,6 +280,17 @@ def _ranking_row(result: PartnerResult, previous_review: dt.date | None) -> tupl
         "; ".join(result.conflicts) or None,
         result.partner.hours_per_month,
         result.score_per_hour,
+    )
+
+
+def _overdue_row(overdue: OverdueContact) -> tuple[CellValue, ...]:
+    """The partner's row of the Review's list of who is overdue for contact."""
+    return (
+        overdue.partner.name,
+        overdue.band.value,
+        overdue.last_contact,
+        overdue.days_overdue,
+        overdue.partner.partner.owner or None,
     )
 
 

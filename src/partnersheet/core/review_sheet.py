@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .model import INGREDIENT_COUNT, CellValue
+from .model import DATE_FORMAT, INGREDIENT_COUNT, CellValue
 from .text_width import wrap
 
 QUESTIONS = (
@@ -208,13 +208,26 @@ def build_review_sheet(
     previous_review: dt.date | None,
     answers: tuple[str, str, Sequence[str], str],
     ranking: Sequence[tuple[CellValue, ...]],
+    overdue: Sequence[tuple[CellValue, ...]] = (),
+    no_last_contact: int = 0,
+    owners: Sequence[tuple[str, str]] = (),
     still_to_score: Sequence[tuple[str, str]],
 ) -> ReviewLayout:
-    """Lay out the Review: the four questions, the ranking, the chart, who is still to score."""
+    """Lay out the Review: the four questions, the ranking, who is overdue for contact, each
+    owner's partners, the chart, who is still to score.
+
+    `overdue` holds each overdue partner's Partner, Band, Last contact, days overdue and Owner;
+    `owners` each owner's summary line and answer to question 4.
+    """
     sheet = _Sheet()
     _add_introduction(sheet, reviewed_on, previous_review)
     _add_answers(sheet, answers)
-    chart = _add_ranking(sheet, ranking)
+    first = _add_ranking(sheet, ranking)
+    _add_overdue(sheet, overdue, no_last_contact if ranking else None)
+    _add_owners(sheet, owners)
+    chart = _add_chart(sheet, first, len(ranking)) if ranking else None
+    if chart is None:
+        sheet.add(LineKind.BLANK)
     _add_still_to_score(sheet, still_to_score)
     breaks = page_breaks(sheet.lines, sheet.together)
     return ReviewLayout(tuple(sheet.lines), COLUMN_WIDTHS, chart, breaks)
@@ -286,14 +299,14 @@ def _listed(items: Sequence[str]) -> list[str]:
     return listed
 
 
-def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> ChartSpec | None:
-    """The ranking table and the chart below it; where there is no ranking, a line saying so."""
+def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> int:
+    """The ranking table, or a line saying there is none; returns the row of its first
+    partner."""
     ranking_row = sheet.next_row
     sheet.add(LineKind.HEADING, ["Ranking"])
     if not ranking:
         sheet.paragraph(LineKind.ANSWER, "No partner is ranked yet.")
-        sheet.add(LineKind.BLANK)
-        return None
+        return sheet.next_row
     sheet.add(LineKind.TABLE_HEADER, RANKING_HEADERS, height=row_height(3))
     first = sheet.next_row
     sheet.keep_together(ranking_row, first)  # the heading, the header and a first partner
@@ -302,7 +315,64 @@ def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> Cha
             LineKind.TABLE_ROW, values, formats=RANKING_FORMATS, height=ranking_row_height(values)
         )
     # The ranking follows the answers on the first page and runs on over the pages it needs.
-    return _add_chart(sheet, first, len(ranking))
+    return first
+
+
+#: The list of partners overdue for contact: Partner, Band, Last contact, days overdue and
+#: Owner, under the ranking's columns B to F (the owner last, where a long name has room).
+OVERDUE_HEADERS = ("", "Partner", "Band", "Last contact", "Days overdue", "Owner")
+OVERDUE_FORMATS = (None, None, None, DATE_FORMAT, "0", None)
+
+
+def _add_overdue(
+    sheet: _Sheet, overdue: Sequence[tuple[CellValue, ...]], no_last_contact: int | None
+) -> None:
+    """Who is overdue for contact, most overdue first, and how many ranked partners have no
+    Last contact (None when no partner is ranked)."""
+    sheet.add(LineKind.BLANK)
+    heading_row = sheet.next_row
+    sheet.add(LineKind.HEADING, ["Overdue for contact"])
+    if overdue:
+        sheet.add(LineKind.LIST_HEADER, OVERDUE_HEADERS, height=row_height(2))
+        for values in overdue:
+            sheet.add(LineKind.LIST_ROW, ["", *values], formats=OVERDUE_FORMATS)
+        sheet.keep_together(heading_row, heading_row + 2)
+    else:
+        sheet.paragraph(LineKind.ANSWER, "None: nobody is overdue for contact.")
+        sheet.keep_together(heading_row)
+    if no_last_contact is None:
+        return
+    if no_last_contact == 0:
+        counted = "Every ranked partner has a Last contact."
+    else:
+        has = "partner has" if no_last_contact == 1 else "partners have"
+        counted = (
+            f"{no_last_contact} ranked {has} no Last contact, so no reminder: type when you "
+            "were last in touch on the Partners sheet."
+        )
+    sheet.paragraph(LineKind.ANSWER, counted)
+
+
+def _add_owners(sheet: _Sheet, owners: Sequence[tuple[str, str]]) -> None:
+    """Each owner's line, and their own answer to question 4; nothing without owners."""
+    if not owners:
+        return
+    sheet.add(LineKind.BLANK)
+    heading_row = sheet.next_row
+    sheet.add(LineKind.HEADING, ["By owner"])
+    sheet.paragraph(
+        LineKind.NOTE,
+        "Each owner's partners, and question 4 asked of them alone: which relationship that "
+        "owner could spend less time with (never your most important partnership).",
+    )
+    for number, (summary, less_time) in enumerate(owners):
+        if number:
+            sheet.add(LineKind.BLANK, height=SPACE_POINTS)
+        first_row = sheet.next_row
+        # Drawn as a question's bar: each owner's part is their own question 4.
+        sheet.paragraph(LineKind.QUESTION, summary)
+        sheet.paragraph(LineKind.ANSWER, less_time)
+        sheet.keep_together(heading_row if number == 0 else first_row)
 
 
 def _add_chart(sheet: _Sheet, first: int, ranked: int) -> ChartSpec:

@@ -91,7 +91,8 @@ def cell_style(kind: LineKind, column: int) -> CellStyle:
             rule=(Rule.THIN, RULE_COLOUR),
         )
     if kind is LineKind.LIST_ROW:
-        return CellStyle(rule=(Rule.THIN, RULE_COLOUR))
+        # Left, as the list's headers are: a date or a count kept clear of the text after it.
+        return CellStyle(horizontal="left", rule=(Rule.THIN, RULE_COLOUR))
     return CellStyle()
 
 

@@ -97,6 +97,7 @@ _NUMBER_FORMATS: dict[Header, str] = {
     Column.LAST_CONTACT: DATE_FORMAT,
     Column.WEIGHTED_SCORE: "0.0",
     Column.SCORE_PER_HOUR: "0.0",
+    Column.NEXT_CONTACT: DATE_FORMAT,
 }
 
 _PARTNERS_WIDTHS: dict[Column, float] = {
@@ -120,6 +121,7 @@ _PARTNERS_WIDTHS: dict[Column, float] = {
     Column.CONFLICTS: 48,
     Column.SCORE_PER_HOUR: 9,
     Column.STATUS: 30,
+    Column.NEXT_CONTACT: 12,
 }
 _SCORE_WIDTH = 16
 
@@ -430,7 +432,9 @@ _PARTNERS_MESSAGES: dict[Column, tuple[str, str | None, str | None, str | None, 
         "Enter an amount, 0 or more, without the currency sign.",
     ),
     Column.LAST_CONTACT: (
-        "When you were last in touch, as a date such as 2026-11-03.",
+        "When you were last in touch, as a date such as 2026-11-03. Next contact is due "
+        "this many days later: by default 30 for a Strong partner, 60 for Keep, 90 for "
+        "Improve (see Settings).",
         "date",
         "greaterThanOrEqual",
         "1",
