@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from conftest import (
     CONTACT_DAYS,
+    EXAMPLE,
     TEMPLATE_HEADERS,
     build_partners_workbook,
     digest,
@@ -26,6 +27,7 @@ from conftest import (
     header_columns,
     scores,
 )
+from office import Office, soffice_or_skip
 from partnersheet.cli import main
 from partnersheet.core.inputs import read_inputs
 from partnersheet.core.model import Band, Inputs, Settings
@@ -230,7 +232,7 @@ def test_the_last_day_of_the_calendar_gives_no_next_contact() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["check"], ["review"], ["review", "--output", "out.xlsx"]],
+    [["check"], ["review"], ["review", "--output", "out.xlsx"], ["overdue"], ["overdue", "--json"]],
 )
 def test_bad_days_and_dates_are_each_reported_and_nothing_is_written(
     tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
@@ -377,3 +379,49 @@ def test_any_dates_and_days_agree_with_the_reference(
     assert [(o.partner.name, o.days_overdue) for o in result.reminders.overdue] == late
     assert result.reminders.no_last_contact == missing
     assert all(o.days_overdue >= 1 for o in result.reminders.overdue)
+
+
+# --- typed in LibreOffice ---------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_a_last_contact_and_an_owner_typed_in_libreoffice(tmp_path: Path) -> None:
+    saved = tmp_path / "partners.xlsx"
+    with Office(soffice_or_skip()) as office, office.open(EXAMPLE) as document:
+        # Sarah Lindqvist (row 6, Keep) has neither; a date is typed as a person types it,
+        # and LibreOffice makes it a date.
+        assert document.value("Partners", "A6") == "Sarah Lindqvist"
+        assert document.value("Partners", "K6") is None
+        document.set_formula("Partners", "K6", "2026-08-20")
+        document.set_value("Partners", "L6", "  sam  TURNER ")
+        assert document.value("Partners", "K6") == 46254  # the day number of 2026-08-20
+        document.save_as(saved)
+    result = run("overdue", str(saved), "--date", "2026-11-22")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "Overdue for contact on 2026-11-22: 3 partners.\n"
+        "Sarah Lindqvist (Keep, Sam Turner): last contact 2026-08-20, 34 days overdue.\n"
+        "Priya Shah (Strong, Hannah Reid): last contact 2026-10-08, 15 days overdue.\n"
+        "Dr Helen Okafor (Keep, Sam Turner): last contact 2026-09-18, 5 days overdue.\n"
+    )
+    assert run("review", str(saved), "--date", "2026-11-22").exit_code == 0
+    sheet = openpyxl.load_workbook(saved)["Partners"]
+    columns = header_columns(sheet, 1)
+    assert sheet.cell(6, columns["Next contact"]).value == dt.datetime(2026, 10, 19)
+
+
+@pytest.mark.libreoffice
+def test_a_last_contact_libreoffice_keeps_as_text_is_reported(tmp_path: Path) -> None:
+    saved = tmp_path / "partners.xlsx"
+    with Office(soffice_or_skip()) as office, office.open(EXAMPLE) as document:
+        document.set_value("Partners", "K6", "last week")
+        document.save_as(saved)
+    before = digest(saved)
+    for command in ("check", "review", "overdue"):
+        result = run(command, str(saved))
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            'Partners!K6: Last contact is "last week"; enter a date, such as 2026-11-22\n',
+        ), command
+    assert digest(saved) == before

@@ -312,6 +312,7 @@ def test_instructions_say_how_to_run_it(template: Any) -> None:
     for words in (
         "partnersheet review yourfile.xlsx",
         "partnersheet check yourfile.xlsx",
+        "partnersheet overdue yourfile.xlsx",
         "Next contact",
         "Owner",
         "History",

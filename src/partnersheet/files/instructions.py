@@ -113,6 +113,11 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "   Each problem is listed with its sheet and cell (for example Partners!M7) and what "
         "to do about it. When there is any problem, nothing is written.",
     ),
+    (
+        "text",
+        "To see who is overdue for contact today, writing nothing:   partnersheet overdue "
+        'yourfile.xlsx   Add --owner "Sam Turner" for one colleague\'s partners only.',
+    ),
     ("heading", "What is never touched"),
     (
         "text",
