@@ -54,6 +54,8 @@ def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.Mon
     exec(compile(code.group(1), "README.md", "exec"), namespace)
     result = namespace["result"]
     assert result.most_important.partner.name == "Priya Shah"  # type: ignore[attr-defined]
+    overdue = namespace["overdue"]
+    assert [o.partner.name for o in overdue.overdue] == ["Dr Helen Okafor"]  # type: ignore[attr-defined]
     assert (tmp_path / "partners.xlsx").read_bytes() == before  # a dry run writes nothing
 
 
