@@ -277,7 +277,7 @@ def overdue_section(path: Path) -> list[tuple[Any, ...]]:
     start = next(n for n, row in enumerate(rows) if row[0] == "Overdue for contact")
     section = []
     for row in rows[start + 1 :]:
-        if row[0] in ("By owner", "Weighted scores", "Partners still to score"):
+        if str(row[0]).startswith(("By owner", "Weighted scores", "Partners still to score")):
             break
         if any(v is not None for v in row):
             section.append(row)
@@ -328,6 +328,29 @@ def test_the_review_says_when_nobody_is_overdue(tmp_path: Path) -> None:
     assert run("review", str(nobody_ranked), "--date", DAY.isoformat()).exit_code == 0
     assert [row[0] for row in overdue_section(nobody_ranked)] == [
         "None: nobody is overdue for contact."
+    ]
+
+
+def test_the_review_lists_the_fifty_most_overdue(tmp_path: Path) -> None:
+    partners = [
+        {
+            "Partner": f"Partner {n:02d}",
+            "Last contact": DAY - dt.timedelta(61 + n),
+            **BAND_SCORES["Keep"],
+        }
+        for n in range(53)
+    ]
+    path = build_partners_workbook(tmp_path / "partners.xlsx", partners, headers=TEMPLATE_HEADERS)
+    document = reviewed_json(path)
+    assert [o["days_overdue"] for o in document["overdue"]] == list(range(53, 0, -1))
+    assert run("review", str(path), "--date", DAY.isoformat()).exit_code == 0
+    section = overdue_section(path)
+    listed = [row[1] for row in section[1:] if row[1] is not None]
+    assert listed == [f"Partner {n:02d}" for n in range(52, 2, -1)]  # the 50 most overdue
+    assert [row[0] for row in section if row[0] is not None] == [
+        "And 3 more: the Next contact column on the Partners sheet shows when each partner is "
+        "due, and partnersheet overdue lists them all.",
+        "Every ranked partner has a Last contact.",
     ]
 
 

@@ -73,11 +73,11 @@ def owner_summaries(
 ) -> tuple[OwnerSummary, ...]:
     """A summary per owner, by name (case aside), the partners with no owner last; nothing
     when no partner has an Owner. `partners` are in the ranking's order, the ranked first."""
+    if not any(p.partner.owner for p in partners):
+        return ()
     groups: dict[str, list[PartnerResult]] = {}
     for partner in partners:
         groups.setdefault(normalise_name(partner.partner.owner), []).append(partner)
-    if list(groups) in ([], [""]):
-        return ()
     order = sorted(key for key in groups if key)
     if "" in groups:
         order.append("")

@@ -48,13 +48,16 @@ class OverdueContact:
         }
 
 
-def overdue_contact(partner: PartnerResult, reviewed_on: dt.date) -> OverdueContact | None:
-    """The partner as overdue on `reviewed_on`, when its Next contact is before that day (a
-    Next contact on the day is due, not overdue)."""
+def _overdue(partner: PartnerResult, reviewed_on: dt.date) -> OverdueContact:
+    """The partner, whose Next contact is before `reviewed_on`, as overdue."""
     last_contact, band, due = partner.partner.last_contact, partner.band, partner.next_contact
-    if last_contact is None or band is None or due is None or due >= reviewed_on:
-        return None
+    if last_contact is None or band is None or due is None:
+        raise ValueError(f"{partner.name} has a Next contact without a Last contact and a band")
     return OverdueContact(partner, band, last_contact, (reviewed_on - due).days)
+
+
+def _due(partner: PartnerResult) -> dt.date:
+    return partner.next_contact or dt.date.max
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,12 @@ def reminders(
         shown = owner_as_written(partners, owner)
         wanted = normalise_name(shown)
         partners = [p for p in partners if normalise_name(p.partner.owner) == wanted]
-    overdue = [o for o in (overdue_contact(p, reviewed_on) for p in partners) if o is not None]
-    overdue.sort(key=lambda o: -o.days_overdue)  # stable: equal days keep the given order
-    missing = sum(1 for p in partners if p.ranked and p.partner.last_contact is None)
-    return Reminders(reviewed_on, tuple(overdue), missing, shown)
+    # Overdue: a Next contact before the day (one on the day is due, not overdue). The
+    # earliest is the most overdue; the sort is stable, so equal days keep the given order.
+    late = [p for p in partners if p.next_contact is not None and p.next_contact < reviewed_on]
+    late.sort(key=_due)
+    missing = sum(1 for p in partners if p.rank is not None and p.partner.last_contact is None)
+    return Reminders(reviewed_on, tuple(_overdue(p, reviewed_on) for p in late), missing, shown)
 
 
 def owner_as_written(partners: Sequence[PartnerResult], owner: str) -> str:

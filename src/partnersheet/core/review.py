@@ -32,7 +32,7 @@ from .model import CellValue, HistoryRow, Inputs, Settings, Weights, normalise_n
 from .owners import OwnerSummary, owner_summaries
 from .plans import ComputedCells, HistoryPlan, computed_cells, history_plan
 from .reminders import OverdueContact, Reminders, next_contact, reminders
-from .review_sheet import ReviewLayout, build_review_sheet
+from .review_sheet import LISTED_OVERDUE, ReviewLayout, build_review_sheet
 from .scoring import Score, excel_round, score_partners
 from .sheets import find_sheet
 
@@ -177,7 +177,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
             less.sentence if less else NO_LESS_TIME,
         ),
         ranking=[_ranking_row(r, previous_review) for r in ranked],
-        overdue=[_overdue_row(o) for o in contacts.overdue],
+        overdue=[_overdue_row(o) for o in contacts.overdue[:LISTED_OVERDUE]],
+        overdue_count=len(contacts.overdue),
         no_last_contact=contacts.no_last_contact,
         owners=[(o.summary, o.less_time_sentence) for o in owners],
         still_to_score=[(r.name, r.status) for r in ordered if r.provisional],
