@@ -36,7 +36,8 @@ INGREDIENTS: tuple[str, ...] = (
     "Shared goals",
     "Values alignment",
 )
-#: The Partners input headers in the order the template uses.
+#: The Partners input headers in the order the template uses, but for Owner: most tests
+#: leave it out (it is optional), so their columns stay where the tests expect them.
 PARTNER_HEADERS: tuple[str, ...] = (
     "Partner",
     "Organisation",
@@ -52,6 +53,12 @@ PARTNER_HEADERS: tuple[str, ...] = (
     *INGREDIENTS,
     "Notes",
 )
+#: Every input header in the template's order, Owner after Last contact.
+TEMPLATE_HEADERS: tuple[str, ...] = (
+    *PARTNER_HEADERS[: PARTNER_HEADERS.index("Last contact") + 1],
+    "Owner",
+    *PARTNER_HEADERS[PARTNER_HEADERS.index("Last contact") + 1 :],
+)
 COMPUTED: tuple[str, ...] = (
     "Weighted score",
     "Rank",
@@ -61,6 +68,7 @@ COMPUTED: tuple[str, ...] = (
     "Score per hour",
     "Status",
     "Trend",
+    "Next contact",
 )
 HISTORY_HEADERS: tuple[str, ...] = (
     "Reviewed on",
@@ -257,6 +265,21 @@ def header_columns(sheet: Any, row: int) -> dict[str, int]:
 
 
 # --- the contract's rules, worked out independently -----------------------------------------
+
+
+#: Days from a Last contact to the next, by band, as the contract's default Settings give
+#: them; a Ditch partner never gets a reminder.
+CONTACT_DAYS: dict[str, int] = {"Strong": 30, "Keep": 60, "Improve": 90}
+
+
+def expected_next_contact(
+    last_contact: dt.date | None, band: str | None, days: Mapping[str, int] = CONTACT_DAYS
+) -> dt.date | None:
+    """The contract's Next contact: Last contact plus its band's days, counted on the day
+    numbers of the calendar; None without a date, a band, or days for that band."""
+    if last_contact is None or band is None or not days.get(band):
+        return None
+    return dt.date.fromordinal(last_contact.toordinal() + days[band])
 
 
 def round_half_away(value: float, digits: int = 1) -> float:

@@ -19,6 +19,7 @@ from conftest import (
     EXAMPLE,
     INGREDIENTS,
     PARTNER_HEADERS,
+    TEMPLATE_HEADERS,
     build_partners_workbook,
     digest,
     leftovers,
@@ -47,7 +48,7 @@ def test_new_writes_a_fresh_workbook(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (0, "Wrote partners.xlsx.\n", "")
     book = openpyxl.load_workbook(tmp_path / "partners.xlsx")
     assert book.sheetnames[0] == "Partners"
-    assert [c.value for c in book["Partners"][1]][: len(PARTNER_HEADERS)] == list(PARTNER_HEADERS)
+    assert [c.value for c in book["Partners"][1]][: len(TEMPLATE_HEADERS)] == list(TEMPLATE_HEADERS)
 
 
 def test_new_example_can_be_checked() -> None:
@@ -88,6 +89,7 @@ Least effective: Cal Jones (14.3); Ditch.
 Conflicts:       2.
 Less time:       Cal Jones (6 hours a month, £7,200 a year).
 Band changes:    none yet: this is the first review.
+Overdue:         none.
 """
 
 
@@ -215,6 +217,7 @@ def test_summary_when_nobody_is_ranked(tmp_path: Path) -> None:
         "Conflicts:       none.\n"
         "Less time:       no answer: no other ranked partner has Hours per month.\n"
         "Band changes:    none yet: this is the first review.\n"
+        "Overdue:         none.\n"
         "Dry run: nothing was written.\n"
     )
 
@@ -253,7 +256,10 @@ Partners!S7: Values alignment is 6; enter a whole number from 1 to 5
 """
 
 
-@pytest.mark.parametrize("command", [["check"], ["review"], ["review", "--dry-run", "--json"]])
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["review"], ["review", "--dry-run", "--json"], ["overdue"], ["overdue", "--json"]],
+)
 def test_a_bad_workbook_lists_each_problem_and_stays_as_it_was(
     tmp_path: Path, command: list[str]
 ) -> None:
@@ -263,6 +269,151 @@ def test_a_bad_workbook_lists_each_problem_and_stays_as_it_was(
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", BAD_REPORT)
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["partners.xlsx"]
+
+
+# --- overdue ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The bundled example: two partners overdue on 2026-11-22, one with no Last contact."""
+    return Path(shutil.copyfile(EXAMPLE, tmp_path / "partners.xlsx"))
+
+
+OVERDUE = """\
+Overdue for contact on 2026-11-22: 2 partners.
+Priya Shah (Strong, Hannah Reid): last contact 2026-10-08, 15 days overdue.
+Dr Helen Okafor (Keep, Sam Turner): last contact 2026-09-18, 5 days overdue.
+1 ranked partner has no Last contact, so no reminder.
+"""
+
+
+def test_overdue_lists_who_is_overdue_and_writes_nothing(example: Path) -> None:
+    before = digest(example)
+    result = run("overdue", "partners.xlsx", "--date", "2026-11-22")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, OVERDUE, "")
+    assert digest(example) == before
+    assert leftovers(example.parent) == []
+
+
+@pytest.mark.parametrize(
+    ("owner", "expected"),
+    [
+        (
+            "  sam   TURNER",
+            "Overdue for contact on 2026-11-22 among Sam Turner's partners: 1 partner.\n"
+            "Dr Helen Okafor (Keep, Sam Turner): last contact 2026-09-18, 5 days overdue.\n",
+        ),
+        (
+            "Leo Marsh",
+            "Nobody is overdue for contact on 2026-11-22 among Leo Marsh's partners.\n",
+        ),
+    ],
+)
+def test_overdue_for_one_owner(example: Path, owner: str, expected: str) -> None:
+    result = run("overdue", "partners.xlsx", "--date", "2026-11-22", "--owner", owner)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+
+
+def test_overdue_on_earlier_days(example: Path) -> None:
+    # On 2026-11-17 Dr Helen Okafor is due that very day, and on 2026-11-07 Priya Shah:
+    # neither is overdue yet.
+    result = run("overdue", "partners.xlsx", "--date", "2026-11-17")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "Overdue for contact on 2026-11-17: 1 partner.\n"
+        "Priya Shah (Strong, Hannah Reid): last contact 2026-10-08, 10 days overdue.\n"
+        "1 ranked partner has no Last contact, so no reminder.\n",
+        "",
+    )
+    result = run("overdue", "partners.xlsx", "--date", "2026-11-07")
+    assert result.stdout == (
+        "Nobody is overdue for contact on 2026-11-07.\n"
+        "1 ranked partner has no Last contact, so no reminder.\n"
+    )
+
+
+def test_overdue_json(example: Path) -> None:
+    result = run("overdue", "partners.xlsx", "--date", "2026-11-22", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == {
+        "reviewed_on": "2026-11-22",
+        "overdue": [
+            {
+                "partner": "Priya Shah",
+                "band": "Strong",
+                "owner": "Hannah Reid",
+                "last_contact": "2026-10-08",
+                "days_overdue": 15,
+            },
+            {
+                "partner": "Dr Helen Okafor",
+                "band": "Keep",
+                "owner": "Sam Turner",
+                "last_contact": "2026-09-18",
+                "days_overdue": 5,
+            },
+        ],
+        "no_last_contact": 1,
+    }
+    # The same list as review --json gives.
+    reviewed = json.loads(run("review", "partners.xlsx", "--date", "2026-11-22", "--json").stdout)
+    document = json.loads(result.stdout)
+    assert document["overdue"] == reviewed["overdue"]
+    assert document["no_last_contact"] == reviewed["no_last_contact"]
+
+
+def test_overdue_json_for_one_owner(example: Path) -> None:
+    result = run(
+        "overdue", "partners.xlsx", "--date", "2026-11-22", "--json", "--owner", "HANNAH REID"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "{\n"
+        '  "reviewed_on": "2026-11-22",\n'
+        '  "overdue": [\n'
+        "    {\n"
+        '      "partner": "Priya Shah",\n'
+        '      "band": "Strong",\n'
+        '      "owner": "Hannah Reid",\n'
+        '      "last_contact": "2026-10-08",\n'
+        '      "days_overdue": 15\n'
+        "    }\n"
+        "  ],\n"
+        '  "no_last_contact": 0\n'
+        "}\n"
+    )
+
+
+def test_overdue_for_an_unknown_owner_is_a_usage_error(example: Path) -> None:
+    before = digest(example)
+    result = run("overdue", "partners.xlsx", "--owner", "Hanna Reid")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Usage: partnersheet overdue [OPTIONS] PATH\n"
+        "Try 'partnersheet overdue --help' for help.\n"
+        "\n"
+        "Error: Invalid value for '--owner': no partner has the Owner \"Hanna Reid\"; the "
+        "owners are Hannah Reid, Leo Marsh and Sam Turner (case and spaces aside)\n"
+    )
+    assert digest(example) == before
+
+
+def test_overdue_for_an_owner_when_nobody_has_one(small_workbook: Path) -> None:
+    result = run("overdue", "partners.xlsx", "--owner", "Ann")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--owner': no partner has an Owner yet, so none has \"Ann\"; "
+        "fill in the Owner column on the Partners sheet\n"
+    )
+
+
+def test_overdue_of_a_file_that_is_not_there(tmp_path: Path) -> None:
+    result = run("overdue", "missing.xlsx")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- usage -----------------------------------------------------------------------------------
@@ -329,6 +480,9 @@ def test_a_dashed_date_is_the_review_date(small_workbook: Path) -> None:
         ["review", "partners.xlsx", "--frobnicate"],
         ["review", "partners.xlsx", "--output"],
         ["new", "partners.xlsx", "--example=yes"],
+        ["overdue"],
+        ["overdue", "partners.xlsx", "--date", "tomorrow"],
+        ["overdue", "partners.xlsx", "--owner"],
     ],
 )
 def test_wrong_usage_exits_2(small_workbook: Path, args: list[str]) -> None:
@@ -354,6 +508,7 @@ def test_wrong_usage_exits_2(small_workbook: Path, args: list[str]) -> None:
         ("new", "partnersheet new partners.xlsx --example"),
         ("review", "partnersheet review partners.xlsx"),
         ("check", "partnersheet check partners.xlsx"),
+        ("overdue", "partnersheet overdue partners.xlsx"),
     ],
 )
 def test_each_command_has_help_with_an_example(command: str, example: str) -> None:

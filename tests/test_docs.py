@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -53,16 +54,39 @@ def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.Mon
     exec(compile(code.group(1), "README.md", "exec"), namespace)
     result = namespace["result"]
     assert result.most_important.partner.name == "Priya Shah"  # type: ignore[attr-defined]
+    overdue = namespace["overdue"]
+    assert [o.partner.name for o in overdue.overdue] == ["Dr Helen Okafor"]  # type: ignore[attr-defined]
     assert (tmp_path / "partners.xlsx").read_bytes() == before  # a dry run writes nothing
 
 
+def transcript(block: str) -> list[tuple[str, str]]:
+    """(command, what it printed) for each `$ partnersheet …` line of an indented block."""
+    steps: list[tuple[str, str]] = []
+    for line in block.splitlines():
+        text = line.removeprefix("    ")
+        if text.startswith("$ "):
+            steps.append((text[2:], ""))
+        else:
+            command, printed = steps[-1]
+            steps[-1] = (command, printed + text + "\n")
+    return steps
+
+
 def test_the_readme_transcript_is_what_the_example_prints(tmp_path: Path) -> None:
-    transcript = README.split("$ partnersheet review partners.xlsx --date 2026-11-22\n", 1)[1]
-    shown = transcript.split("\n\n", 1)[0]
-    expected = "\n".join(line.removeprefix("    ") for line in shown.splitlines())
-    assert expected.count("\n") == 6
+    start = README.index("    $ partnersheet new partners.xlsx --example\n")
+    steps = transcript(README[start:].split("\n\n", 1)[0])
+    commands = [command for command, _ in steps]
+    assert commands[:2] == [
+        "partnersheet new partners.xlsx --example",
+        "partnersheet review partners.xlsx --date 2026-11-22",
+    ]
+    assert sum(c.startswith("partnersheet overdue ") for c in commands) >= 2
+    assert any("--owner" in c for c in commands)
     book = tmp_path / "partners.xlsx"
-    assert CliRunner().invoke(main, ["new", str(book), "--example"]).exit_code == 0
-    result = CliRunner().invoke(main, ["review", str(book), "--date", "2026-11-22"])
-    assert result.exit_code == 0
-    assert result.output.replace(str(book), "partners.xlsx") == expected + "\n"
+    for command, printed in steps:
+        args = shlex.split(command)
+        assert args[0] == "partnersheet"
+        args = [str(book) if arg == "partners.xlsx" else arg for arg in args[1:]]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.output.replace(str(book), "partners.xlsx") == printed, command

@@ -132,6 +132,39 @@ def test_recalculate_writes_what_review_writes(tmp_path: Path, case: str) -> Non
     assert replayed.charts_added == ({"Review": charts} if charts else {})
 
 
+def test_next_contact_and_the_overdue_list_are_dates_in_both(tmp_path: Path) -> None:
+    source = example(tmp_path)
+    by_command = tmp_path / "command.xlsx"
+    shutil.copy(source, by_command)
+    cli_review(by_command)
+    book = remote_book(source)
+    assert excel.recalculate(book, reviewed_on=DAY) is not None
+    replay(actions_of(book), source, tmp_path / "replayed.xlsx")
+    replayed = sheet_values(tmp_path / "replayed.xlsx")
+    assert replayed == sheet_values(by_command)
+
+    partners = replayed["Partners"]
+    header = {value: column for (row, column), value in partners.items() if row == 1}
+    next_contact = {
+        partners[(row, header["Partner"])]: value
+        for (row, column), value in partners.items()
+        if row > 1 and column == header["Next contact"]
+    }
+    assert next_contact["Priya Shah"] == dt.date(2026, 11, 7)  # 2026-10-08 + 30, Strong
+    assert next_contact["Dr Helen Okafor"] == dt.date(2026, 11, 17)  # 2026-09-18 + 60, Keep
+    assert "Sarah Lindqvist" not in next_contact and "Fiona Mackay" not in next_contact
+    review = replayed["Review"]
+    overdue = [
+        tuple(review.get((row, column)) for column in range(2, 7))
+        for (row, column), value in review.items()
+        if column == 4 and isinstance(value, dt.date)
+    ]
+    assert overdue == [
+        ("Priya Shah", "Strong", dt.date(2026, 10, 8), 15, "Hannah Reid"),
+        ("Dr Helen Okafor", "Keep", dt.date(2026, 9, 18), 5, "Sam Turner"),
+    ]
+
+
 def test_few_range_writes(tmp_path: Path) -> None:
     book = remote_book(example(tmp_path))
     excel.recalculate(book, reviewed_on=DAY)

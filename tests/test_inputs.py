@@ -394,6 +394,17 @@ def test_blank_cells_are_none_not_zero() -> None:
             46000,
             "Partners!K7: Last contact is 46000; enter a date, such as 2026-11-22",
         ),
+        (
+            "Last contact",
+            "1066-10-14",
+            'Partners!K7: Last contact is "1066-10-14", before 1900, which a spreadsheet cannot '
+            "hold as a date; enter a date, such as 2026-11-22",
+        ),
+        (
+            "Last contact",
+            True,
+            "Partners!K7: Last contact is TRUE; enter a date, such as 2026-11-22",
+        ),
     ],
 )
 def test_bad_partner_values(field: str, typed: CellValue, expected: str) -> None:
@@ -401,6 +412,37 @@ def test_bad_partner_values(field: str, typed: CellValue, expected: str) -> None
     values[field] = typed
     sheet = partners_sheet({7: tuple(values[h] for h in HEADERS)})
     assert problems(sheet) == [expected]
+
+
+def test_the_first_day_a_spreadsheet_holds_is_a_last_contact() -> None:
+    inputs = read(partners_sheet({2: partner_row("Ann", last_contact="1900-01-01")}))
+    assert inputs.partners[0].last_contact == dt.date(1900, 1, 1)
+
+
+def test_owners_are_read_as_first_written() -> None:
+    header = (*HEADERS, "Owner")
+    rows = {
+        1: header,
+        2: (*partner_row("Ann"), " Sam   Turner "),
+        3: (*partner_row("Bea"), "SAM TURNER"),
+        4: (*partner_row("Cy"), None),
+        5: (*partner_row("Dee"), "   "),
+        6: (*partner_row("Eve"), "Lee"),
+    }
+    inputs = read(SheetData("Partners", rows))
+    assert [p.owner for p in inputs.partners] == ["Sam Turner", "Sam Turner", "", "", "Lee"]
+
+
+def test_contact_settings_are_read() -> None:
+    settings = settings_sheet(
+        ("Contact Strong every", 14), ("contact keep every", "0"), ("Contact Improve every", None)
+    )
+    inputs = read(one_partner(), settings)
+    assert (
+        inputs.settings.contact_strong_every,
+        inputs.settings.contact_keep_every,
+        inputs.settings.contact_improve_every,
+    ) == (14, 0, 90)
 
 
 def test_scores_checked_against_the_settings_scale() -> None:
@@ -518,7 +560,8 @@ def test_no_partners_sheet_does_not_hide_other_problems() -> None:
         "(`partnersheet new` writes a workbook with every sheet ready)",
         'Settings!A2: "Colour" is not a setting partnersheet knows; use one of Lowest score, '
         "Highest score, Strong from, Keep from, Improve from, Chargeable rate, Currency, "
-        "Missing scores, Close call within (or delete the row)",
+        "Missing scores, Close call within, Contact Strong every, Contact Keep every, Contact "
+        "Improve every (or delete the row)",
     ]
 
 
@@ -711,7 +754,8 @@ def test_an_empty_settings_sheet_means_the_defaults() -> None:
             [("Lowest scor", 1)],
             'Settings!A2: "Lowest scor" is not a setting partnersheet knows; use one of Lowest '
             "score, Highest score, Strong from, Keep from, Improve from, Chargeable rate, "
-            "Currency, Missing scores, Close call within (or delete the row)",
+            "Currency, Missing scores, Close call within, Contact Strong every, Contact Keep "
+            "every, Contact Improve every (or delete the row)",
         ),
         (
             [("Lowest score", 5), ("Highest score", 5)],
@@ -766,6 +810,21 @@ def test_an_empty_settings_sheet_means_the_defaults() -> None:
         (
             [("Currency", "£"), ("currency", "$")],
             "Settings!A3: Currency is already set in row 2; keep one of the two rows",
+        ),
+        (
+            [("Contact Strong every", -7)],
+            "Settings!B2: Contact Strong every is -7; enter a whole number of days, 0 or more "
+            "(0 for no reminders)",
+        ),
+        (
+            [("Currency", "£"), ("contact  keep EVERY ", 7.5)],
+            "Settings!B3: Contact Keep every is 7.5; enter a whole number of days, 0 or more "
+            "(0 for no reminders)",
+        ),
+        (
+            [("Contact Improve every", "quarterly")],
+            'Settings!B2: Contact Improve every is "quarterly"; enter a whole number of days, 0 '
+            "or more (0 for no reminders)",
         ),
         (
             [(None, 42)],

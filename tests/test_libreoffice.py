@@ -606,15 +606,18 @@ def test_the_review_of_the_example_prints_as_a_person_wants(
     review = openpyxl.load_workbook(path)["Review"]
     last = [row[1] for row in review.iter_rows(values_only=True) if row[0] == 8]  # rank 8
 
-    # Three pages: the answers and the whole ranking on the first; the band changes, the bar
-    # chart and the line chart on the second; the scatter chart and who is still to score on
-    # the third. Each chart is on the page of its heading, whole.
-    assert len(pages) == 3, [page[:80] for page in pages]
+    # Four pages: the answers and the whole ranking on the first; the band changes, who is
+    # overdue for contact and each owner's partners on the second; the bar chart and the line
+    # chart on the third; the scatter chart and who is still to score on the fourth. Each
+    # chart is on the page of its heading, whole.
+    assert len(pages) == 4, [page[:80] for page in pages]
     first = pages[0]
     for heading in ("1. Which is", "2. Which is", "3. Which", "4. If you", "Ranking"):
         assert heading in first
     assert last == ["Fiona Mackay"] and "Fiona Mackay" in first.split("Ranking")[1]
     assert pages[1].lstrip().startswith("Band changes since the last review\n")
+    assert "Priya Shah" in pages[1].split("Overdue for contact")[1]
+    assert "By owner" in pages[1] and "No owner: 2 partners" in pages[1]
     charts = {
         "Weighted scores": "Weighted score (0 to 100)\n",
         "Weighted score over time": "Weighted score (0 to 100) at each review",
@@ -623,11 +626,19 @@ def test_the_review_of_the_example_prints_as_a_person_wants(
     for heading, title in charts.items():
         (page,) = [p for p in pages if f"{heading}\n" in p]
         assert title in page.split(heading, 1)[1], heading
-    assert "Weighted score over time\n" in pages[1]
-    assert pages[2].lstrip().startswith("Time you give and what it is worth\n")
-    assert "Partners still to score" in pages[2]
+    assert pages[2].lstrip().startswith("Weighted scores\n")
+    assert "Weighted score over time\n" in pages[2]
+    assert pages[3].lstrip().startswith("Time you give and what it is worth\n")
+    assert "Partners still to score" in pages[3]
     # The chart data tables beside the charts are not printed.
     assert not any("the numbers" in page for page in pages)
+
+    # No heading ends a page: each has what it heads below it on the same page.
+    headings = {"Ranking", "Band changes since the last review", "Overdue for contact"}
+    headings |= {"By owner", "Partners still to score", *charts}
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[-1] not in headings, f"page {number} ends with the heading {lines[-1]!r}"
 
     # Each paragraph shows the lines it was given, none wrapped further (which would hide the
     # last one), in a row just tall enough for them (no blank line under the text).

@@ -80,7 +80,8 @@ def test_the_lite_script_runs_the_same_review(
             return cls(day.year, day.month, day.day)
 
     by_lite = xw.Book(json=payload(workbook))
-    # Only the button's idea of today changes: the dates History holds stay plain dates.
+    # Today's date as the live adapter asks for it; datetime.date itself stays as it is, as
+    # xlwings uses it to know a date it is given to write.
     monkeypatch.setattr(live, "dt", SimpleNamespace(date=Today))
     lite_function(tmp_path)(by_lite)
     monkeypatch.undo()

@@ -92,13 +92,13 @@ def assert_refused(path: Path, message: str) -> None:
     [
         (
             "Partners",
-            "L3:L4",
-            "Partners!L3:L4: merged cells; unmerge them so each partner has its own Trust",
+            "M3:M4",
+            "Partners!M3:M4: merged cells; unmerge them so each partner has its own Trust",
         ),
         (
             "Partners",
-            "L1:M1",
-            "Partners!L1:M1: merged cells in the header row; unmerge them so each column has "
+            "M1:N1",
+            "Partners!M1:N1: merged cells in the header row; unmerge them so each column has "
             "its own header (Trust and Friendship)",
         ),
         (
@@ -109,8 +109,8 @@ def assert_refused(path: Path, message: str) -> None:
         (
             # Weighted score and Rank: partnersheet's own columns, which it writes.
             "Partners",
-            "T2:U2",
-            "Partners!T2:U2: merged cells; unmerge them so each partner has its own Weighted "
+            "U2:V2",
+            "Partners!U2:V2: merged cells; unmerge them so each partner has its own Weighted "
             "score and Rank",
         ),
         (
@@ -152,15 +152,15 @@ def test_a_merge_over_cells_partnersheet_reads_is_refused(
 def test_the_value_a_merge_hides_comes_back_when_unmerged(office: Office, tmp_path: Path) -> None:
     # Tom Whitaker (row 3) and Dr Helen Okafor (row 4) both have Trust 4: merged, the sheet
     # shows one 4, and LibreOffice keeps Helen's 4 hidden in the file.
-    path = merged_by_libreoffice(office, tmp_path / "partners.xlsx", "Partners", "L3:L4")
+    path = merged_by_libreoffice(office, tmp_path / "partners.xlsx", "Partners", "M3:M4")
     hidden = openpyxl.load_workbook(path, read_only=True)
-    assert hidden["Partners"]["L4"].value == 4
+    assert hidden["Partners"]["M4"].value == 4
     hidden.close()
     assert run("review", "partners.xlsx", "--date", DAY).exit_code == 1
 
     # The user follows the advice; the review then scores Helen as before the merge.
     with office.open(path) as document:
-        document.unmerge("Partners", "L3:L4")
+        document.unmerge("Partners", "M3:M4")
         document.save_as(path)
     unmerged = run("review", "partners.xlsx", "--date", DAY, "--dry-run", "--json")
     untouched = shutil.copyfile(EXAMPLE, tmp_path / "example.xlsx")
@@ -174,7 +174,7 @@ def test_the_value_a_merge_hides_comes_back_when_unmerged(office: Office, tmp_pa
     ("sheet", "cells"),
     [
         ("Instructions", "A1:C1"),  # a title on a sheet partnersheet does not read
-        ("Partners", "AB2:AC5"),  # the person's own columns, right of partnersheet's
+        ("Partners", "AD2:AE5"),  # the person's own columns, right of partnersheet's
         ("Weights", "F1:G3"),  # beside the table, in columns it does not read
     ],
 )
@@ -211,7 +211,7 @@ def test_a_merged_title_above_the_header_is_fine(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sheet", "cells"),
     [
-        ("Partners", "AB1:AB1048576"),  # a sheet partnersheet reads, in the person's column
+        ("Partners", "AD1:AD1048576"),  # a sheet partnersheet reads, in the person's column
         ("Instructions", "B1:B1048576"),  # a sheet it does not read
     ],
 )
@@ -229,11 +229,11 @@ def test_a_merged_whole_column_costs_nothing(tmp_path: Path, sheet: str, cells: 
 def test_a_merged_whole_column_over_a_column_partnersheet_reads_is_refused(
     tmp_path: Path,
 ) -> None:
-    path = with_merge(EXAMPLE, tmp_path / "partners.xlsx", "Partners", "L1:L1048576")
+    path = with_merge(EXAMPLE, tmp_path / "partners.xlsx", "Partners", "M1:M1048576")
     started = time.perf_counter()
     assert_refused(
         path,
-        "Partners!L1:L1048576: merged cells from the header row down; unmerge them so each "
+        "Partners!M1:M1048576: merged cells from the header row down; unmerge them so each "
         "partner has its own Trust",
     )
     assert time.perf_counter() - started < 4.0

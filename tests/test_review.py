@@ -20,7 +20,8 @@ from partnersheet.core.model import (
 )
 from partnersheet.core.review import ReviewResult, plan_review
 from partnersheet.core.review_charts import ChartKind
-from partnersheet.core.review_sheet import CHART_LIMIT, QUESTIONS, RANKING_HEADERS, LineKind
+from partnersheet.core.review_lines import RANKING_HEADERS, LineKind
+from partnersheet.core.review_sheet import CHART_LIMIT, QUESTIONS
 from partnersheet.core.sheets import SheetData
 
 INGREDIENT_NAMES = (
@@ -711,7 +712,7 @@ def test_computed_columns_are_added_at_the_right_end() -> None:
     assert list(computed.columns) == expected
     assert list(computed.new_headers) == [(n, c.value) for n, c in expected]
     assert computed.rows == (
-        (2, (60.7, 1, "Keep", "Regular communication", None, 15.2, "OK", None)),
+        (2, (60.7, 1, "Keep", "Regular communication", None, 15.2, "OK", None, None)),
         (
             3,
             (
@@ -722,6 +723,7 @@ def test_computed_columns_are_added_at_the_right_end() -> None:
                 None,
                 None,
                 "Not ranked: no ingredient is scored yet",
+                None,
                 None,
             ),
         ),
@@ -743,8 +745,9 @@ def test_existing_computed_columns_are_reused_wherever_they_are() -> None:
         22: "Work on",
         23: "Score per hour",
         24: "Trend",
+        25: "Next contact",
     }
-    assert [n for n, _ in result.computed.columns] == [20, 1, 21, 22, 19, 23, 17, 24]
+    assert [n for n, _ in result.computed.columns] == [20, 1, 21, 22, 19, 23, 17, 24, 25]
     first = dict(
         zip([c for _, c in result.computed.columns], result.computed.rows[0][1], strict=True)
     )
@@ -763,13 +766,17 @@ def test_rows_that_are_not_partners_get_blanks() -> None:
         "Score per hour",
         "Status",
         "Trend",
+        "Next contact",
         "Mine",
     )
-    stale = (None,) * len(HEADERS) + (55.0, 3, "Keep", "Trust", None, None, "OK", None, "keep me")
+    stale = (None,) * len(HEADERS) + (
+        *(55.0, 3, "Keep", "Trust", None, None, "OK", None, None),
+        "keep me",
+    )
     result = review([row("Ann", S61), stale, row("Bea", S50)], header=header)
     computed = result.computed
     assert computed.new_headers == ()
-    assert dict(computed.rows)[3] == (None,) * 8
+    assert dict(computed.rows)[3] == (None,) * 9
     assert [r for r, _ in computed.rows] == [2, 3, 4]
     assert dict(computed.rows)[4][0] == 50.0
 

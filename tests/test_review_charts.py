@@ -20,12 +20,7 @@ from conftest import EXAMPLE, SMALL_PARTNERS, build_partners_workbook
 from partnersheet.cli import main
 from partnersheet.core.review import ReviewResult
 from partnersheet.core.review_charts import CellBlock, ChartKind, ChartSpec
-from partnersheet.core.review_sheet import (
-    OVER_TIME_LINES,
-    SIDE_COLUMN,
-    TIME_GIVEN_LIMIT,
-    axis_step,
-)
+from partnersheet.core.review_sheet import OVER_TIME_LINES, SIDE_COLUMN, TIME_GIVEN_LIMIT, axis_step
 from partnersheet.files.charts import ANSWER_COLOUR, POINT_COLOUR, label_sides
 from partnersheet.files.review_part import cell_values
 from partnersheet.files.workbook import review_workbook

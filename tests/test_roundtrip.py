@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from copy import copy
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from conftest import (
     Formula,
     build_partners_workbook,
     digest,
+    expected_next_contact,
     expected_results,
     header_columns,
     new_xlsxwriter_book,
@@ -500,11 +501,22 @@ def test_computed_columns_follow_the_contract(rich_review: tuple[Any, Any]) -> N
             "Score per hour": want.score_per_hour,
             "Status": want.status,
             "Trend": None,  # a first review: no trend yet
+            "Next contact": _midnight(expected_next_contact(_last_contact(partner), want.band)),
         }, name
     # The row with only the user's own note is no partner: its computed cells are cleared.
     assert [sheet.cell(6, columns[h]).value for h in COMPUTED] == [None] * len(COMPUTED)
     assert sheet.cell(6, 3).value == "ask Bob about Cara"
     assert sheet.cell(HEADER_ROW + 8, columns["Status"]).value is None
+
+
+def _last_contact(partner: Mapping[str, object]) -> dt.date | None:
+    value = partner.get("Last contact")
+    return value if isinstance(value, dt.date) else None
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    """A date as openpyxl reads a date cell back."""
+    return None if day is None else dt.datetime.combine(day, dt.time())
 
 
 def test_review_and_history_are_written(rich_review: tuple[Any, Any]) -> None:
@@ -826,6 +838,7 @@ def test_template_order_workbook_round_trips(tmp_path: Path) -> None:
         expected["Ann"].score_per_hour,
         "OK",
         None,  # no trend: a first review
+        None,  # no Last contact, so no Next contact
     ]
 
 
@@ -859,8 +872,9 @@ def test_new_columns_inside_a_width_set_for_many_columns(tmp_path: Path) -> None
     # Excel repairs (and warns about) a sheet whose column ranges overlap.
     for (_, last, _), (first, _, _) in itertools.pairwise(after):
         assert first > last, f"overlapping column ranges {after}"
-    # The computed columns T to Z keep the width set; Trend, in AA, gets one of its own.
-    assert after == [*before, (27, 27, "14")]
+    # The computed columns T to Z keep the width set; Trend and Next contact, in AA and AB,
+    # get widths of their own.
+    assert after == [*before, (27, 27, "14"), (28, 28, "14")]
 
 
 # --- what openpyxl cannot keep ---------------------------------------------------------------

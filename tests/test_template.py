@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from conftest import expected_next_contact
 from partnersheet.core.model import (
     COMPUTED_COLUMNS,
     INPUT_HEADERS,
@@ -134,7 +135,8 @@ def test_partners_headers_are_exact(template: Any) -> None:
     sheet = template["Partners"]
     assert [cell.value for cell in sheet[1]] == HEADERS
     assert HEADERS[:3] == ["Partner", "Organisation", "Offers"]
-    assert HEADERS[-8:] == [
+    assert HEADERS[HEADERS.index("Last contact") + 1] == "Owner"
+    assert HEADERS[-9:] == [
         "Weighted score",
         "Rank",
         "Band",
@@ -143,6 +145,7 @@ def test_partners_headers_are_exact(template: Any) -> None:
         "Score per hour",
         "Status",
         "Trend",
+        "Next contact",
     ]
 
 
@@ -235,6 +238,7 @@ def test_validation_texts_fit_excels_limits(example: bool) -> None:
         ("Last contact", "yyyy-mm-dd"),
         ("Weighted score", "0.0"),
         ("Score per hour", "0.0"),
+        ("Next contact", "yyyy-mm-dd"),
     ],
 )
 def test_number_formats(template: Any, header: str, number_format: str) -> None:
@@ -270,12 +274,33 @@ def test_settings_sheet_has_the_defaults(template: Any) -> None:
         "Currency": "£",
         "Missing scores": "Score what is there",
         "Close call within": 50,
+        "Contact Strong every": 30,
+        "Contact Keep every": 60,
+        "Contact Improve every": 90,
     }
     assert [r["What it does"] for r in rows] == [SETTING_HELP[s][1] for s in Setting]
+    assert all(r["What it does"].endswith(".") for r in rows)
     row = 2 + list(Setting).index(Setting.MISSING_SCORES)
     dv = validation_for(sheet, f"B{row}")
     assert dv.type == "list"
     assert dv.formula1 == '"' + ",".join(m.value for m in MissingScores) + '"'
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [Setting.CONTACT_STRONG_EVERY, Setting.CONTACT_KEEP_EVERY, Setting.CONTACT_IMPROVE_EVERY],
+)
+def test_contact_settings_take_whole_days(template: Any, setting: Setting) -> None:
+    sheet = template["Settings"]
+    row = 2 + list(Setting).index(setting)
+    assert sheet[f"A{row}"].value == setting.value
+    assert "0 for no reminders" in sheet[f"C{row}"].value
+    dv = validation_for(sheet, f"B{row}")
+    assert (dv.type, dv.operator, dv.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert dv.prompt and dv.error
+    # The one check covers the three contact settings, and no other setting.
+    contact = {s for s in Setting if s.value.startswith("Contact ")}
+    assert {str(r) for r in dv.sqref.ranges} == {f"B{2 + list(Setting).index(s)}" for s in contact}
 
 
 def test_competitors_sheet_is_empty_below_its_headers(template: Any) -> None:
@@ -289,6 +314,9 @@ def test_instructions_say_how_to_run_it(template: Any) -> None:
     for words in (
         "partnersheet review yourfile.xlsx",
         "partnersheet check yourfile.xlsx",
+        "partnersheet overdue yourfile.xlsx",
+        "Next contact",
+        "Owner",
         "History",
         "Review",
         "Missing scores",
@@ -329,8 +357,7 @@ def test_example_has_about_eight_partners_and_no_computed_values(example: Any) -
     assert 7 <= len(partners) <= 9
     for partner in partners:
         assert partner["Partner"] and partner["Organisation"] and partner["Offers"]
-        assert isinstance(partner["Last contact"], dt.date)
-        assert partner["Last contact"].year == 2026
+        assert partner["Last contact"] is None or partner["Last contact"].year == 2026
         assert all(partner[c.value] is None for c in COMPUTED_COLUMNS)
 
 
@@ -403,6 +430,28 @@ def test_example_tells_the_story(example: Any) -> None:
     least = min(per_hour, key=lambda name: per_hour[name])
     assert by_name[least]["Hours per month"] >= 10
     assert 40 <= scored[least] < 75
+
+
+def test_example_tells_the_contact_story(example: Any) -> None:
+    """Three owners and some partners without one; on the day the README's transcripts use,
+    two partners overdue for contact and one ranked partner with no Last contact."""
+    weights = example_weights(example)
+    partners = records(example["Partners"])
+    owners = {" ".join(p["Owner"].split()).casefold() for p in partners if p["Owner"]}
+    assert len(owners) == 3
+    assert 1 <= sum(p["Owner"] is None for p in partners) < len(partners) / 2
+    day = dt.date(2026, 11, 22)
+    overdue = {}
+    for partner in partners:
+        score = weighted_score(example_scores(partner), weights)
+        band = "Strong" if score >= 75 else "Keep" if score >= 50 else "Improve"
+        band = band if score >= 30 else "Ditch"
+        last = partner["Last contact"]
+        due = expected_next_contact(last.date() if isinstance(last, dt.datetime) else last, band)
+        if due is not None and due < day:
+            overdue[partner["Partner"]] = (day - due).days
+    assert overdue == {"Priya Shah": 15, "Dr Helen Okafor": 5}
+    assert [p["Partner"] for p in partners if p["Last contact"] is None] == ["Sarah Lindqvist"]
 
 
 def test_example_history_is_four_consistent_earlier_reviews(example: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from partnersheet.core.model import Column
 from partnersheet.core.review import ReviewResult
-from partnersheet.core.review_sheet import RANKING_HEADERS, LineKind
+from partnersheet.core.review_lines import RANKING_HEADERS, LineKind
 from test_review import S25, S50, S75, S100, history_rows, review, row
 
 TODAY = dt.date(2026, 11, 22)

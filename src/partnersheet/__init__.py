@@ -8,21 +8,24 @@ from .errors import (
     CannotWrite,
     PartnersheetError,
     Problem,
+    UnknownOwner,
     UnreadableWorkbook,
     WorkbookProblems,
 )
 
 if TYPE_CHECKING:
-    from .files.workbook import check_workbook, review_workbook
+    from .files.workbook import check_workbook, overdue_in_workbook, review_workbook
 
 __all__ = [
     "CannotWrite",
     "PartnersheetError",
     "Problem",
+    "UnknownOwner",
     "UnreadableWorkbook",
     "WorkbookProblems",
     "__version__",
     "check_workbook",
+    "overdue_in_workbook",
     "review_workbook",
 ]
 
@@ -41,7 +44,7 @@ def __getattr__(name: str) -> Any:
     if name == "__version__":
         return _version()
     # Imported on first use so that `partnersheet --help` need not load openpyxl.
-    if name in ("check_workbook", "review_workbook"):
+    if name in ("check_workbook", "overdue_in_workbook", "review_workbook"):
         from .files import workbook
 
         return getattr(workbook, name)

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .errors import PartnersheetError, WorkbookProblems
+from .errors import PartnersheetError, UnknownOwner, WorkbookProblems
 
 if TYPE_CHECKING:
     from .core.answers import Certainty
+    from .core.reminders import Reminders
     from .core.review import ReviewResult
 
 _PATH = click.Path(path_type=Path, dir_okay=True)
@@ -246,6 +247,15 @@ def _summary(path: Path, result: ReviewResult) -> str:
             f"{_close_call(less.certainty)}."
         )
     lines.append(f"Band changes:    {_band_changes(result)}.")
+    overdue = result.reminders.overdue
+    if overdue:
+        first = overdue[0]
+        lines.append(
+            f"Overdue:         {_count(len(overdue), 'partner')} for contact ({first.partner.name} "
+            f"the longest: {_count(first.days_overdue, 'day')})."
+        )
+    else:
+        lines.append("Overdue:         none.")
     return "\n".join(lines)
 
 
@@ -286,6 +296,66 @@ def check(path: Path) -> None:
     with _reported():
         inputs = check_workbook(path)
     click.echo(f"{path.name}: no problems found ({_count(len(inputs.partners), 'partner')}).")
+
+
+@main.command(short_help="List the partners overdue for contact in PATH.")
+@click.argument("path", type=_PATH)
+@click.option(
+    "--date",
+    "on",
+    type=_Day(),
+    metavar="YYYY-MM-DD",
+    help="The day to count from.  [default: today]",
+)
+@click.option(
+    "--owner",
+    metavar="NAME",
+    help="Only the partners whose Owner is NAME (case and spaces aside).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON document of the list.")
+def overdue(path: Path, on: dt.date | None, owner: str | None, as_json: bool) -> None:
+    """List the partners overdue for contact in PATH, most overdue first; write nothing.
+
+    A partner is overdue when its Next contact (its Last contact plus the days the
+    Settings give its band) is before the day. Each line gives the partner, its band, its
+    owner, the last contact and the days overdue. Suits a scheduled job that mails the list.
+
+    \b
+    Examples:
+      partnersheet overdue partners.xlsx
+      partnersheet overdue partners.xlsx --owner "Sam Turner" --date 2026-11-22
+    """
+    from .files.workbook import overdue_in_workbook
+
+    with _reported():
+        try:
+            found = overdue_in_workbook(path, on=on, owner=owner)
+        except UnknownOwner as error:
+            raise click.BadParameter(str(error), param_hint="'--owner'") from None
+    if as_json:
+        import json
+
+        click.echo(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(_overdue_text(found))
+
+
+def _overdue_text(found: Reminders) -> str:
+    day = found.reviewed_on.isoformat()
+    whose = f" among {found.owner}'s partners" if found.owner else ""
+    if found.overdue:
+        lines = [f"Overdue for contact on {day}{whose}: {_count(len(found.overdue), 'partner')}."]
+    else:
+        lines = [f"Nobody is overdue for contact on {day}{whose}."]
+    for o in found.overdue:
+        lines.append(
+            f"{o.partner.name} ({o.band.value}, {o.partner.partner.owner or 'no owner'}): "
+            f"last contact {o.last_contact.isoformat()}, {_count(o.days_overdue, 'day')} overdue."
+        )
+    if found.no_last_contact:
+        has = "partner has" if found.no_last_contact == 1 else "partners have"
+        lines.append(f"{found.no_last_contact} ranked {has} no Last contact, so no reminder.")
+    return "\n".join(lines)
 
 
 @main.command(short_help="Print the xlwings Lite script that runs partnersheet in Excel.")

@@ -18,6 +18,10 @@ class CannotWrite(PartnersheetError):
     """The workbook could not be written; the original is left as it was."""
 
 
+class UnknownOwner(PartnersheetError):
+    """No partner has the owner asked for."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in what the user typed, with where it is and what to do."""

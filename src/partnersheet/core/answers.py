@@ -21,7 +21,7 @@ from .model import (
     format_number,
     join_and,
 )
-from .review_sheet import long_date
+from .review_lines import long_date
 from .scoring import Score, excel_round
 from .trends import Direction, Trend
 
@@ -36,6 +36,8 @@ class PartnerResult(Score):
     change: float | None
     #: How the score has moved over the recent reviews; None with fewer than three.
     trend: Trend | None
+    #: When the partner is next due for contact (Last contact plus its band's days).
+    next_contact: dt.date | None
 
     @property
     def name(self) -> str:

@@ -10,6 +10,9 @@ from enum import Enum
 #: What a cell can hold once an adapter has read it.
 CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
+#: The number format of the dates partnersheet writes.
+DATE_FORMAT = "yyyy-mm-dd"
+
 #: Excel's limit on the characters in one cell.
 CELL_TEXT_LIMIT = 32_767
 
@@ -121,6 +124,7 @@ class Column(Enum):
     REFERRALS_RECEIVED = "Referrals received"
     FEES_RECEIVED = "Fees received"
     LAST_CONTACT = "Last contact"
+    OWNER = "Owner"
     NOTES = "Notes"
     # Computed by partnersheet.
     WEIGHTED_SCORE = "Weighted score"
@@ -131,6 +135,7 @@ class Column(Enum):
     SCORE_PER_HOUR = "Score per hour"
     STATUS = "Status"
     TREND = "Trend"
+    NEXT_CONTACT = "Next contact"
 
     @property
     def label(self) -> str:
@@ -153,6 +158,7 @@ COMPUTED_COLUMNS: tuple[Column, ...] = (
     Column.SCORE_PER_HOUR,
     Column.STATUS,
     Column.TREND,
+    Column.NEXT_CONTACT,
 )
 #: The input headers in the template's order: the scores between Last contact and Notes.
 INPUT_HEADERS: tuple[Header, ...] = (
@@ -177,6 +183,9 @@ class Setting(Enum):
     CURRENCY = "Currency"
     MISSING_SCORES = "Missing scores"
     CLOSE_CALL_WITHIN = "Close call within"
+    CONTACT_STRONG_EVERY = "Contact Strong every"
+    CONTACT_KEEP_EVERY = "Contact Keep every"
+    CONTACT_IMPROVE_EVERY = "Contact Improve every"
 
 
 #: Each setting's default as typed in the workbook, and a line on what it does.
@@ -200,6 +209,20 @@ SETTING_HELP: Mapping[Setting, tuple[str | int, str]] = {
         "How far (in percent, 0 to 100) one weight may move for an answer to count as a "
         "close call; 0 turns close calls off.",
     ),
+    Setting.CONTACT_STRONG_EVERY: (
+        30,
+        "Days from the Last contact with a Strong partner until the next is due; 0 for no "
+        "reminders.",
+    ),
+    Setting.CONTACT_KEEP_EVERY: (
+        60,
+        "Days from the Last contact with a Keep partner until the next is due; 0 for no reminders.",
+    ),
+    Setting.CONTACT_IMPROVE_EVERY: (
+        90,
+        "Days from the Last contact with an Improve partner until the next is due; 0 for no "
+        "reminders. A Ditch partner never gets one.",
+    ),
 }
 
 
@@ -217,6 +240,20 @@ class Settings:
     missing_scores: MissingScores = MissingScores.SCORE_WHAT_IS_THERE
     #: Percent: how far one weight may move for an answer to count as a close call.
     close_call_within: int = 50
+    #: Days between contacts for a partner in each band that gets reminders; 0 = none.
+    contact_strong_every: int = 30
+    contact_keep_every: int = 60
+    contact_improve_every: int = 90
+
+    def contact_every(self, band: Band) -> int:
+        """The days between contacts for a partner in `band`; 0 when it gets no reminder."""
+        if band is Band.STRONG:
+            return self.contact_strong_every
+        if band is Band.KEEP:
+            return self.contact_keep_every
+        if band is Band.IMPROVE:
+            return self.contact_improve_every
+        return 0
 
 
 @dataclass(frozen=True)
@@ -280,6 +317,10 @@ class Partner:
     referrals_received: int | None = None
     fees_received: float | None = None
     last_contact: dt.date | None = None
+    #: The colleague who looks after the partner, as first written on the sheet for this
+    #: owner (trimmed, spaces collapsed), so every partner of one owner shows the same name;
+    #: blank when none.
+    owner: str = ""
     #: The score of each ingredient, in the order of INGREDIENTS; None where it is blank.
     scores: tuple[int | None, ...] = (None,) * len(INGREDIENTS)
     notes: str = ""

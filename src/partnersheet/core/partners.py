@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from ..errors import Problem
@@ -35,8 +36,12 @@ from .sheets import (
     merged_problems,
     not_negative,
     rows_below,
+    shown,
     split_names,
 )
+
+#: The first day spreadsheets hold as a date (day 1 of Excel's calendar).
+FIRST_SPREADSHEET_DATE = dt.date(1900, 1, 1)
 
 
 def read_partners(
@@ -142,6 +147,8 @@ class _PartnerReader:
         ]
         #: Each name as compared → the row it is first listed in.
         self.first_row_of: dict[str, int] = {}
+        #: Each owner as compared → the owner as first written.
+        self.owner_as_first_written: dict[str, str] = {}
 
     def read(self, row: Row) -> Partner | None:
         """The partner of this row; None for a row with nothing in its input cells."""
@@ -188,9 +195,10 @@ class _PartnerReader:
             "enter an amount, 0 or more, without the currency sign",
             not_negative,
         )
-        last_contact = row.read(
-            column(Column.LAST_CONTACT), as_date, "Last contact", "enter a date, such as 2026-11-22"
-        )
+        last_contact = self._last_contact(row)
+        owner = row.text(column(Column.OWNER))
+        if owner:
+            owner = self.owner_as_first_written.setdefault(normalise_name(owner), owner)
         return Partner(
             row=row.row,
             name=name,
@@ -204,9 +212,26 @@ class _PartnerReader:
             referrals_received=referrals_received,
             fees_received=fees_received,
             last_contact=last_contact,
+            owner=owner,
             scores=scores,
             notes=row.text(column(Column.NOTES)),
         )
+
+    def _last_contact(self, row: Row) -> dt.date | None:
+        """The date of the last contact; a problem when it is not a date a spreadsheet can
+        show (one before 1900 can only have been typed as text, and its Next contact could
+        not be written as a date)."""
+        column = self.columns.get(Column.LAST_CONTACT)
+        advice = "enter a date, such as 2026-11-22"
+        last_contact = row.read(column, as_date, "Last contact", advice)
+        if last_contact is not None and last_contact < FIRST_SPREADSHEET_DATE:
+            row.problem(
+                column,
+                f"Last contact is {shown(row.raw(column))}, before 1900, which a spreadsheet "
+                f"cannot hold as a date; {advice}",
+            )
+            return None
+        return last_contact
 
     def _name(self, row: Row) -> str:
         """The partner's name; a problem when it is missing or already listed."""

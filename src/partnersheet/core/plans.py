@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .model import (
     COMPUTED_COLUMNS,
+    DATE_FORMAT,
     HISTORY_HEADERS,
     CellValue,
     Column,
@@ -39,6 +40,8 @@ class ComputedCells:
     def number_format(column: Column) -> str | None:
         if column in (Column.WEIGHTED_SCORE, Column.SCORE_PER_HOUR):
             return _SCORE_FORMAT
+        if column is Column.NEXT_CONTACT:
+            return DATE_FORMAT
         return None
 
 

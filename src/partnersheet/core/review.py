@@ -34,9 +34,12 @@ from .answers import (
 from .close_calls import CloseCall, Picks, close_calls, importance_key
 from .conflicts import CompetitorGroup, find_conflicts
 from .model import CellValue, Inputs, Settings, Weights, normalise_name
+from .owners import OwnerSummary, owner_summaries
 from .plans import ComputedCells, HistoryPlan, computed_cells, history_plan
+from .reminders import OverdueContact, Reminders, next_contact, reminders
 from .review_charts import ScoresOverTime, TimeGiven, TimePoint
 from .review_sheet import (
+    LISTED_OVERDUE,
     OVER_TIME_DATES,
     OVER_TIME_LINES,
     TIME_GIVEN_LIMIT,
@@ -65,6 +68,10 @@ class ReviewResult:
     less_time: LessTime | None
     #: Ranked partners whose band differs from the last review's: upward ones first.
     band_changes: tuple[BandChange, ...]
+    #: Who is overdue for contact on the review date.
+    reminders: Reminders
+    #: Each owner's partners and answer to question 4; empty when no partner has an Owner.
+    owners: tuple[OwnerSummary, ...]
     computed: ComputedCells
     review_sheet: ReviewLayout
     history: HistoryPlan
@@ -125,19 +132,28 @@ class ReviewResult:
             ],
             "less_time": None
             if less is None
-            else {
-                "partner": less.partner.name,
-                "hours_per_month": _plain(less.hours_per_month),
-                "value_per_year": _plain(less.value_per_year),
-                "score_per_hour": less.partner.score_per_hour,
-                **_certainty_json(less.certainty),
-                "answer": less.sentence,
-            },
+            else {**_less_time_json(less), **_certainty_json(less.certainty)},
             "band_changes": [
                 {"partner": c.partner, "from": c.before.value, "to": c.after.value}
                 for c in self.band_changes
             ],
+            "overdue": [o.to_json() for o in self.reminders.overdue],
+            "no_last_contact": self.reminders.no_last_contact,
+            "owners": [
+                o.to_json(None if o.less_time is None else _less_time_json(o.less_time))
+                for o in self.owners
+            ],
         }
+
+
+def _less_time_json(less: LessTime) -> dict[str, Any]:
+    return {
+        "partner": less.partner.name,
+        "hours_per_month": _plain(less.hours_per_month),
+        "value_per_year": _plain(less.value_per_year),
+        "score_per_hour": less.partner.score_per_hour,
+        "answer": less.sentence,
+    }
 
 
 def _certainty_json(sure: Certainty) -> dict[str, Any]:
@@ -171,6 +187,8 @@ def _partner_json(p: PartnerResult) -> dict[str, Any]:
         "trend": None
         if p.trend is None
         else {"direction": p.trend.direction.value, "per_month": p.trend.per_month},
+        "next_contact": p.next_contact.isoformat() if p.next_contact else None,
+        "owner": p.partner.owner or None,
     }
 
 
@@ -186,7 +204,7 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     earlier = earlier_reviews(inputs.history, reviewed_on)
     previous_review = earlier.latest
     results = [
-        _result(score, conflicts.by_row.get(score.partner.row, ()), earlier, reviewed_on)
+        _result(score, conflicts.by_row.get(score.partner.row, ()), earlier, reviewed_on, settings)
         for score in score_partners(inputs.partners, weights, settings)
     ]
     ranked = importance_order(results)
@@ -195,6 +213,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     most, least, less = _answers(inputs, ranked, previous_review, settings_sheet=settings_sheet)
     conflict_list = conflict_items(conflicts, {r.partner.row: r for r in results})
     changes = band_changes(((r.name, r.band) for r in ranked if r.band is not None), earlier)
+    contacts = reminders(ranked, reviewed_on)
+    owners = owner_summaries(ordered, most, settings, settings_sheet=settings_sheet)
     layout = build_review_sheet(
         reviewed_on=reviewed_on,
         previous_review=previous_review,
@@ -208,6 +228,10 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         band_changes=[c.text for c in changes],
         over_time=scores_over_time(ranked, conflicts.groups, earlier, reviewed_on),
         time_given=time_given(ranked, less.partner if less else None),
+        overdue=[_overdue_row(o) for o in contacts.overdue[:LISTED_OVERDUE]],
+        overdue_count=len(contacts.overdue),
+        no_last_contact=contacts.no_last_contact,
+        owners=[(o.summary, o.less_time_sentence) for o in owners],
         still_to_score=[(r.name, r.status) for r in ordered if r.provisional],
     )
     return ReviewResult(
@@ -221,6 +245,8 @@ def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
         conflicts=conflict_list,
         less_time=less,
         band_changes=changes,
+        reminders=contacts,
+        owners=owners,
         computed=computed_cells(inputs, {r.partner.row: _computed_values(r) for r in results}),
         review_sheet=layout,
         history=history_plan(inputs, reviewed_on, history_rows(ranked, reviewed_on, weights)),
@@ -276,10 +302,14 @@ def _sure(
 
 
 def _result(
-    score: Score, conflicts: tuple[str, ...], earlier: EarlierReviews, reviewed_on: dt.date
+    score: Score,
+    conflicts: tuple[str, ...],
+    earlier: EarlierReviews,
+    reviewed_on: dt.date,
+    settings: Settings,
 ) -> PartnerResult:
-    """The partner's score with its conflicts, its change since the previous review and its
-    trend."""
+    """The partner's score with its conflicts, its change since the previous review, its
+    trend and when it is next due for contact."""
     name, now = score.partner.name, score.weighted_score
     before = earlier.score(name, earlier.latest) if earlier.latest else None
     change = None
@@ -291,6 +321,7 @@ def _result(
         conflicts=conflicts,
         change=change,
         trend=None if now is None else trend(name, now, reviewed_on, earlier),
+        next_contact=next_contact(score.partner.last_contact, score.band, settings),
     )
 
 
@@ -358,6 +389,7 @@ def _computed_values(result: PartnerResult) -> tuple[CellValue, ...]:
         result.score_per_hour,
         result.status,
         result.trend.text if result.trend else None,
+        result.next_contact,
     )
 
 
@@ -377,6 +409,17 @@ def _ranking_row(result: PartnerResult, previous_review: dt.date | None) -> tupl
         "; ".join(result.conflicts) or None,
         result.partner.hours_per_month,
         result.score_per_hour,
+    )
+
+
+def _overdue_row(overdue: OverdueContact) -> tuple[CellValue, ...]:
+    """The partner's row of the Review's list of who is overdue for contact."""
+    return (
+        overdue.partner.name,
+        overdue.band.value,
+        overdue.last_contact,
+        overdue.days_overdue,
+        overdue.partner.partner.owner or None,
     )
 
 

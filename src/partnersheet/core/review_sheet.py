@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 
-from .model import INGREDIENT_COUNT, CellValue
+from .model import DATE_FORMAT, INGREDIENT_COUNT, CellValue
 from .review_charts import (
     Axis,
     CellBlock,
@@ -18,7 +17,18 @@ from .review_charts import (
     ScoresOverTime,
     TimeGiven,
 )
-from .text_width import wrap
+from .review_lines import (
+    COLUMN_WIDTHS,
+    RANKING_COLUMNS,
+    RANKING_FORMATS,
+    RANKING_HEADERS,
+    LineKind,
+    ReviewLine,
+    SheetLines,
+    long_date,
+    ranking_row_height,
+    row_height,
+)
 
 QUESTIONS = (
     "1. Which is your most important partnership, and what would make it even more effective?",
@@ -28,35 +38,13 @@ QUESTIONS = (
 )
 
 
-@dataclass(frozen=True)
-class RankingColumn:
-    """One column of the Review's ranking table."""
-
-    header: str
-    #: Column width, in characters of "0".
-    width: float
-    number_format: str | None = None
-    centred: bool = False
-
-
-RANKING_COLUMNS: tuple[RankingColumn, ...] = (
-    RankingColumn("Rank", 7.0, centred=True),
-    RankingColumn("Partner", 24.0),
-    RankingColumn("Weighted score", 10.0, "0.0"),
-    RankingColumn("Change since last review", 11.0, "+0.0;-0.0;0.0", centred=True),
-    RankingColumn("Trend, points a month", 12.0, centred=True),
-    RankingColumn("Band", 9.0, centred=True),
-    RankingColumn("Work on", 26.0),
-    RankingColumn("Conflicts", 46.0),
-    RankingColumn("Hours per month", 9.0, "0.0"),
-    RankingColumn("Score per hour", 9.0, "0.0"),
-)
-RANKING_HEADERS = tuple(c.header for c in RANKING_COLUMNS)
-COLUMN_WIDTHS = tuple(c.width for c in RANKING_COLUMNS)
-RANKING_FORMATS = tuple(c.number_format for c in RANKING_COLUMNS)
-
 #: The Review lists at most this many conflicts; the Partners sheet has them all.
 LISTED_CONFLICTS = 20
+
+#: The Review lists at most this many partners overdue for contact, the most overdue; the
+#: Next contact column and `partnersheet overdue` have them all. (A longer list is no
+#: morning's work, and at 10,000 partners half overdue it made a review 10% slower.)
+LISTED_OVERDUE = 50
 
 #: The chart shows at most this many partners, the strongest; more bars cannot be read.
 CHART_LIMIT = 40
@@ -70,7 +58,6 @@ TIME_GIVEN_LIMIT = 40
 _PARTNER_COLUMN = 2
 _SCORE_COLUMN = 3
 
-_LINE_POINTS = 15.0
 _CM_PER_ROW = 0.53
 
 #: The height of the space between the Review's parts, in points: half a line.
@@ -78,9 +65,6 @@ SPACE_POINTS = 8.0
 
 #: The most page breaks the Review sets; Excel keeps at most 1,026.
 MAX_PAGE_BREAKS = 1000
-
-#: Excel's tallest row, in points.
-MAX_ROW_HEIGHT = 409.0
 
 #: The printed page's margins, in inches: left, right, top, bottom, header and footer.
 PAGE_MARGINS = (0.75, 0.75, 0.6, 0.6, 0.3, 0.3)
@@ -92,46 +76,6 @@ PAGE_MARGINS = (0.75, 0.75, 0.6, 0.6, 0.3, 0.3)
 #: (584 for 151; 630 for the ten columns of 163 now). Letter holds more, and Excel's
 #: narrower columns more still; a little is kept to spare (3.78 a unit: 570 for 151).
 PAGE_POINTS = round(3.775 * sum(COLUMN_WIDTHS))
-
-
-def long_date(day: dt.date) -> str:
-    """A date as the Review writes it: 22 November 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
-class LineKind(Enum):
-    TITLE = "title"
-    NOTE = "note"
-    HEADING = "heading"
-    QUESTION = "question"
-    ANSWER = "answer"
-    TABLE_HEADER = "table header"
-    TABLE_ROW = "table row"
-    #: A simple list whose last cell runs on to the right unwrapped.
-    LIST_HEADER = "list header"
-    LIST_ROW = "list row"
-    BLANK = "blank"
-
-
-@dataclass(frozen=True)
-class ReviewLine:
-    """One row of the Review sheet."""
-
-    row: int
-    kind: LineKind
-    #: Values from column A onwards.
-    cells: tuple[CellValue, ...]
-    #: Number format of each cell, where it has one.
-    formats: tuple[str | None, ...] = ()
-    #: Merge from this column (1 = A) to the last column, the text wrapping inside.
-    merge_from: int | None = None
-    #: Row height in points; None leaves the default.
-    height: float | None = None
-
-    @property
-    def points(self) -> float:
-        """The height the line takes on the page."""
-        return self.height if self.height is not None else _LINE_POINTS
 
 
 #: The chart data tables start in this column, right of the printed columns and a gap.
@@ -196,66 +140,6 @@ class ReviewLayout:
         return CellBlock(1, 1, self.last_row, self.last_column)
 
 
-#: The height of each line of wrapped text, in points, and what its row adds.
-_WRAPPED_LINE_POINTS = 14.4
-_ROW_PADDING_POINTS = 1.6
-
-
-def row_height(lines: int) -> float:
-    """The height in points of a row showing this many lines of Calibri 11."""
-    return min(MAX_ROW_HEIGHT, round(lines * _WRAPPED_LINE_POINTS + _ROW_PADDING_POINTS, 1))
-
-
-def ranking_row_height(values: Sequence[CellValue]) -> float | None:
-    """The height of a ranking row: its tallest cell's; None for one line. (A number is
-    never wrapped: only text can need more lines.)"""
-    if all(v is None for v in values):
-        raise ValueError("a ranking row holds no value")
-    tallest = max(
-        (
-            len(wrap(v, c.width))
-            for v, c in zip(values, RANKING_COLUMNS, strict=True)
-            if isinstance(v, str)
-        ),
-        default=1,
-    )
-    return row_height(tallest) if tallest > 1 else None
-
-
-@dataclass
-class _Sheet:
-    """The Review's lines as they are added, and the runs of them a printed page should not
-    split (a question and its answer, a chart and its heading): first and last row."""
-
-    lines: list[ReviewLine] = field(default_factory=list)
-    together: dict[int, int] = field(default_factory=dict)
-    charts: list[ChartSpec] = field(default_factory=list)
-    blocks: list[DataBlock] = field(default_factory=list)
-
-    @property
-    def next_row(self) -> int:
-        return len(self.lines) + 1
-
-    def add(self, kind: LineKind, cells: Sequence[CellValue] = (), **extra: object) -> None:
-        self.lines.append(ReviewLine(self.next_row, kind, tuple(cells), **extra))  # type: ignore[arg-type]
-
-    def paragraph(self, kind: LineKind, text: str) -> None:
-        """A line of text across the whole width, as tall as its wrapped text.
-
-        The text is broken into lines here, where they fit Excel's columns, so every
-        spreadsheet program shows the same lines in a row just tall enough for them (left
-        to wrap by itself, LibreOffice fits more on a line than Excel, and a row made for
-        Excel would show a blank line under the text).
-        """
-        lines = wrap(text, sum(COLUMN_WIDTHS))
-        self.add(kind, ["\n".join(lines)], merge_from=1, height=row_height(len(lines)))
-
-    def keep_together(self, first_row: int, last_row: int | None = None) -> None:
-        """Keep the lines from `first_row` to `last_row` (the last one added, unless given)
-        on one printed page."""
-        self.together[first_row] = last_row or self.next_row - 1
-
-
 def build_review_sheet(
     *,
     reviewed_on: dt.date,
@@ -263,17 +147,30 @@ def build_review_sheet(
     answers: tuple[str, str, Sequence[str], str],
     ranking: Sequence[tuple[CellValue, ...]],
     band_changes: Sequence[str] = (),
+    overdue: Sequence[tuple[CellValue, ...]] = (),
+    overdue_count: int = 0,
+    no_last_contact: int = 0,
+    owners: Sequence[tuple[str, str]] = (),
     over_time: ScoresOverTime | None = None,
     time_given: TimeGiven | None = None,
     still_to_score: Sequence[tuple[str, str]],
 ) -> ReviewLayout:
-    """Lay out the Review: the four questions, the ranking, the band changes, the charts,
-    who is still to score."""
-    sheet = _Sheet()
+    """Lay out the Review: the four questions, the ranking, the band changes, who is overdue
+    for contact, each owner's partners, the charts, who is still to score.
+
+    `overdue` holds the Partner, Band, Last contact, days overdue and Owner of the most overdue
+    partners, at least the `LISTED_OVERDUE` first of the `overdue_count` there are; `owners`
+    each owner's summary line and answer to question 4.
+    """
+    sheet = SheetLines()
     _add_introduction(sheet, reviewed_on, previous_review)
     _add_answers(sheet, answers)
     _add_ranking(sheet, ranking)
     _add_band_changes(sheet, band_changes, previous_review)
+    _add_overdue(
+        sheet, overdue[:LISTED_OVERDUE], overdue_count, no_last_contact if ranking else None
+    )
+    _add_owners(sheet, owners)
     _add_bar_chart(sheet, ranking)
     if over_time is not None:
         _add_over_time(sheet, over_time)
@@ -313,7 +210,7 @@ def page_breaks(lines: Sequence[ReviewLine], together: dict[int, int]) -> tuple[
     return tuple(breaks)
 
 
-def _add_introduction(sheet: _Sheet, reviewed_on: dt.date, previous: dt.date | None) -> None:
+def _add_introduction(sheet: SheetLines, reviewed_on: dt.date, previous: dt.date | None) -> None:
     sheet.add(LineKind.TITLE, [f"Partnership review, {long_date(reviewed_on)}"], height=24.0)
     compared = (
         f"Changes are since the review of {long_date(previous)}."
@@ -328,7 +225,7 @@ def _add_introduction(sheet: _Sheet, reviewed_on: dt.date, previous: dt.date | N
     sheet.add(LineKind.BLANK, height=SPACE_POINTS)
 
 
-def _add_answers(sheet: _Sheet, answers: tuple[str, str, Sequence[str], str]) -> None:
+def _add_answers(sheet: SheetLines, answers: tuple[str, str, Sequence[str], str]) -> None:
     for question, answer in zip(QUESTIONS, answers, strict=True):
         question_row = sheet.next_row
         sheet.paragraph(LineKind.QUESTION, question)
@@ -352,7 +249,7 @@ def _listed(items: Sequence[str]) -> list[str]:
     return listed
 
 
-def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> None:
+def _add_ranking(sheet: SheetLines, ranking: Sequence[tuple[CellValue, ...]]) -> None:
     """The ranking table; where there is no ranking, a line saying so."""
     ranking_row = sheet.next_row
     sheet.add(LineKind.HEADING, ["Ranking"])
@@ -371,8 +268,76 @@ def _add_ranking(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> Non
     sheet.add(LineKind.BLANK)
 
 
+#: The list of partners overdue for contact: Partner, Band, Last contact, days overdue and
+#: Owner, under the ranking's columns B to F (the owner last, where a long name has room).
+OVERDUE_HEADERS = ("", "Partner", "Band", "Last contact", "Days overdue", "Owner")
+OVERDUE_FORMATS = (None, None, None, DATE_FORMAT, "0", None)
+
+
+def _add_overdue(
+    sheet: SheetLines,
+    overdue: Sequence[tuple[CellValue, ...]],
+    count: int,
+    no_last_contact: int | None,
+) -> None:
+    """The most overdue partners (`count` in all), most overdue first, and how many ranked
+    partners have no Last contact (None when no partner is ranked)."""
+    heading_row = sheet.next_row
+    sheet.add(LineKind.HEADING, ["Overdue for contact"])
+    if overdue:
+        sheet.add(LineKind.LIST_HEADER, OVERDUE_HEADERS, height=row_height(2))
+        for values in overdue:
+            sheet.add(LineKind.LIST_ROW, ["", *values], formats=OVERDUE_FORMATS)
+        sheet.keep_together(heading_row, heading_row + 2)
+        if count > len(overdue):
+            sheet.paragraph(
+                LineKind.ANSWER,
+                f"And {count - len(overdue):,} more: the Next contact column on the "
+                "Partners sheet shows when each partner is due, and partnersheet overdue lists "
+                "them all.",
+            )
+    else:
+        sheet.paragraph(LineKind.ANSWER, "None: nobody is overdue for contact.")
+        sheet.keep_together(heading_row)
+    if no_last_contact is not None:
+        sheet.paragraph(LineKind.ANSWER, _no_last_contact_line(no_last_contact))
+    sheet.add(LineKind.BLANK)
+
+
+def _no_last_contact_line(no_last_contact: int) -> str:
+    if no_last_contact == 0:
+        return "Every ranked partner has a Last contact."
+    has = "partner has" if no_last_contact == 1 else "partners have"
+    return (
+        f"{no_last_contact} ranked {has} no Last contact, so no reminder: type when you "
+        "were last in touch on the Partners sheet."
+    )
+
+
+def _add_owners(sheet: SheetLines, owners: Sequence[tuple[str, str]]) -> None:
+    """Each owner's line, and their own answer to question 4; nothing without owners."""
+    if not owners:
+        return
+    heading_row = sheet.next_row
+    sheet.add(LineKind.HEADING, ["By owner"])
+    sheet.paragraph(
+        LineKind.NOTE,
+        "Each owner's partners, and question 4 asked of them alone: which relationship that "
+        "owner could spend less time with (never your most important partnership).",
+    )
+    for number, (summary, less_time) in enumerate(owners):
+        if number:
+            sheet.add(LineKind.BLANK, height=SPACE_POINTS)
+        first_row = sheet.next_row
+        # Drawn as a question's bar: each owner's part is their own question 4.
+        sheet.paragraph(LineKind.QUESTION, summary)
+        sheet.paragraph(LineKind.ANSWER, less_time)
+        sheet.keep_together(heading_row if number == 0 else first_row)
+    sheet.add(LineKind.BLANK)
+
+
 def _add_band_changes(
-    sheet: _Sheet, changes: Sequence[str], previous_review: dt.date | None
+    sheet: SheetLines, changes: Sequence[str], previous_review: dt.date | None
 ) -> None:
     """Each ranked partner whose band changed since the last review, as `changes` lists
     them; a line saying none did."""
@@ -399,14 +364,14 @@ def _add_band_changes(
     sheet.add(LineKind.BLANK)
 
 
-def _chart_heading(sheet: _Sheet, title: str) -> int:
+def _chart_heading(sheet: SheetLines, title: str) -> int:
     """A chart's heading; returns its row."""
     row = sheet.next_row
     sheet.add(LineKind.HEADING, [title])
     return row
 
 
-def _chart_room(sheet: _Sheet, heading_row: int, height_cm: float) -> None:
+def _chart_room(sheet: SheetLines, heading_row: int, height_cm: float) -> None:
     """The blank lines a chart of this height covers, kept on one page with its heading
     (a chart split over two pages cannot be read)."""
     for _ in range(math.ceil(height_cm / _CM_PER_ROW) + 1):
@@ -414,7 +379,7 @@ def _chart_room(sheet: _Sheet, heading_row: int, height_cm: float) -> None:
     sheet.keep_together(heading_row)
 
 
-def _add_bar_chart(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> None:
+def _add_bar_chart(sheet: SheetLines, ranking: Sequence[tuple[CellValue, ...]]) -> None:
     """The bar chart of the strongest partners' scores, drawn from the ranking table."""
     if not ranking:
         return
@@ -443,7 +408,7 @@ def _add_bar_chart(sheet: _Sheet, ranking: Sequence[tuple[CellValue, ...]]) -> N
     _chart_room(sheet, heading_row, height_cm)
 
 
-def _add_over_time(sheet: _Sheet, over_time: ScoresOverTime) -> None:
+def _add_over_time(sheet: SheetLines, over_time: ScoresOverTime) -> None:
     """The line chart of the partners' scores at each review, with its numbers beside it."""
     heading_row = _chart_heading(sheet, "Weighted score over time")
     dates = over_time.dates
@@ -476,7 +441,7 @@ def _add_over_time(sheet: _Sheet, over_time: ScoresOverTime) -> None:
     _chart_room(sheet, heading_row, height_cm)
 
 
-def _add_time_given(sheet: _Sheet, time_given: TimeGiven) -> None:
+def _add_time_given(sheet: SheetLines, time_given: TimeGiven) -> None:
     """The scatter chart of hours a month against weighted score, the Less time answer in
     a series of its own, with its numbers beside it."""
     shown = len(time_given.points)
@@ -540,7 +505,7 @@ def axis_step(span: float) -> float:
     return float(next(f * magnitude for f in (1, 2, 5, 10) if span <= 10 * f * magnitude))
 
 
-def _add_still_to_score(sheet: _Sheet, still_to_score: Sequence[tuple[str, str]]) -> None:
+def _add_still_to_score(sheet: SheetLines, still_to_score: Sequence[tuple[str, str]]) -> None:
     heading_row = sheet.next_row
     sheet.add(LineKind.HEADING, ["Partners still to score"])
     if not still_to_score:

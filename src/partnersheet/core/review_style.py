@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .review_charts import BlockPart
-from .review_sheet import RANKING_COLUMNS, LineKind
+from .review_lines import RANKING_COLUMNS, LineKind
 
 FONT = "Calibri"
 NAVY = "1F3864"
@@ -92,7 +92,8 @@ def cell_style(kind: LineKind, column: int) -> CellStyle:
             rule=(Rule.THIN, RULE_COLOUR),
         )
     if kind is LineKind.LIST_ROW:
-        return CellStyle(rule=(Rule.THIN, RULE_COLOUR))
+        # Left, as the list's headers are: a date or a count kept clear of the text after it.
+        return CellStyle(horizontal="left", rule=(Rule.THIN, RULE_COLOUR))
     return CellStyle()
 
 

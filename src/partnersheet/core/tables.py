@@ -84,6 +84,18 @@ _SETTING_READERS: Mapping[Setting, _SettingReader] = {
     Setting.CLOSE_CALL_WITHIN: _SettingReader(
         as_whole, "enter a whole number from 0 to 100", _percent
     ),
+    **{
+        setting: _SettingReader(
+            as_whole,
+            "enter a whole number of days, 0 or more (0 for no reminders)",
+            _not_negative_number,
+        )
+        for setting in (
+            Setting.CONTACT_STRONG_EVERY,
+            Setting.CONTACT_KEEP_EVERY,
+            Setting.CONTACT_IMPROVE_EVERY,
+        )
+    },
 }
 
 
@@ -131,6 +143,10 @@ def _settings(values: Mapping[Setting, object]) -> Settings:
     def value(setting: Setting, default: object) -> object:
         return values.get(setting, default)
 
+    def whole(setting: Setting, default: int) -> int:
+        found = values.get(setting, default)
+        return found if isinstance(found, int) else default
+
     return Settings(
         lowest_score=int(value(Setting.LOWEST_SCORE, defaults.lowest_score)),  # type: ignore[call-overload]
         highest_score=int(value(Setting.HIGHEST_SCORE, defaults.highest_score)),  # type: ignore[call-overload]
@@ -140,7 +156,10 @@ def _settings(values: Mapping[Setting, object]) -> Settings:
         chargeable_rate=float(value(Setting.CHARGEABLE_RATE, defaults.chargeable_rate)),  # type: ignore[arg-type]
         currency=str(value(Setting.CURRENCY, defaults.currency)),
         missing_scores=value(Setting.MISSING_SCORES, defaults.missing_scores),  # type: ignore[arg-type]
-        close_call_within=int(value(Setting.CLOSE_CALL_WITHIN, defaults.close_call_within)),  # type: ignore[call-overload]
+        close_call_within=whole(Setting.CLOSE_CALL_WITHIN, defaults.close_call_within),
+        contact_strong_every=whole(Setting.CONTACT_STRONG_EVERY, defaults.contact_strong_every),
+        contact_keep_every=whole(Setting.CONTACT_KEEP_EVERY, defaults.contact_keep_every),
+        contact_improve_every=whole(Setting.CONTACT_IMPROVE_EVERY, defaults.contact_improve_every),
     )
 
 

@@ -18,11 +18,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.inputs import read_inputs
-from ..core.model import CELL_TEXT_LIMIT, HISTORY_HEADERS, STATUS_NAME, CellValue, fitted_text
+from ..core.model import (
+    CELL_TEXT_LIMIT,
+    DATE_FORMAT,
+    HISTORY_HEADERS,
+    STATUS_NAME,
+    CellValue,
+    fitted_text,
+)
 from ..core.plans import HISTORY_SCORE_FORMAT, HISTORY_WIDTHS, ComputedCells, HistoryPlan
 from ..core.review import ReviewResult, plan_review
 from ..core.review_charts import Axis, BlockPart, CellBlock, ChartKind, ChartSpec, DataBlock
-from ..core.review_sheet import ReviewLayout, ReviewLine
+from ..core.review_lines import ReviewLine
+from ..core.review_sheet import ReviewLayout
 from ..core.review_style import (
     COMPUTED_FILL,
     FONT,
@@ -450,7 +458,7 @@ def _write_history(book: Any, plan: HistoryPlan) -> None:
         date_column, score_column = plan.columns[0], plan.columns[2]
         sheet.range(
             (plan.first_row, date_column), (plan.last_row, date_column)
-        ).number_format = "yyyy-mm-dd"
+        ).number_format = DATE_FORMAT
         sheet.range(
             (plan.first_row, score_column), (plan.last_row, score_column)
         ).number_format = HISTORY_SCORE_FORMAT

@@ -1,9 +1,13 @@
-"""The worked example: a leadership coach and eight partners, with four earlier reviews.
+"""The worked example: a small leadership coaching practice and eight partners, with four
+earlier reviews.
 
 The example's History is made by the same scoring and review code as any review. Its story:
 Tom Whitaker and James Osei are rising, Dr Helen Okafor is falling (and has dropped from
 Strong to Keep since the last review), and James Osei is close behind Priya Shah: whether
 Priya is the most important partnership is a close call, while the other answers are clear.
+Three colleagues each look after some of the partners. The dates are fixed: on 22 November
+2026, the day the README's transcripts review it on, two partners are overdue for contact and
+one ranked partner has no Last contact.
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ class ExamplePartner:
     referrals_sent: int
     referrals_received: int
     fees_received: int
-    last_contact: dt.date
+    #: None where the Last contact was never filled in.
+    last_contact: dt.date | None
     scores: Scores
     notes: str
+    owner: str = ""
     competitor_group: str = ""
     also_refers_to: str = ""
     #: Scores at each of the earlier reviews (`EXAMPLE_REVIEWS`); None where the partner
@@ -66,6 +72,7 @@ class ExamplePartner:
             Column.REFERRALS_RECEIVED: self.referrals_received,
             Column.FEES_RECEIVED: self.fees_received,
             Column.LAST_CONTACT: self.last_contact,
+            Column.OWNER: self.owner or None,
             Column.NOTES: self.notes,
             **dict(zip(Ingredient, self.scores, strict=True)),
         }
@@ -109,7 +116,8 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_sent=3,
         referrals_received=9,
         fees_received=28500,
-        last_contact=dt.date(2026, 11, 10),
+        last_contact=dt.date(2026, 10, 8),
+        owner="Hannah Reid",
         scores=(5, 4, 4, 5, 4, 5, 5),
         history=(
             (5, 4, 5, 5, 4, 5, 5),
@@ -130,6 +138,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=3,
         fees_received=7200,
         last_contact=dt.date(2026, 11, 3),
+        owner="Sam Turner",
         scores=(4, 4, 4, 4, 3, 4, 4),
         history=(
             (3, 3, 2, 3, 2, 3, 3),
@@ -150,6 +159,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=2,
         fees_received=5400,
         last_contact=dt.date(2026, 9, 18),
+        owner="Sam Turner",
         scores=(4, 3, 3, 4, 2, 3, 4),
         history=(
             (5, 4, 5, 5, 4, 4, 5),
@@ -183,7 +193,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_sent=0,
         referrals_received=1,
         fees_received=1800,
-        last_contact=dt.date(2026, 11, 12),
+        last_contact=None,
         scores=(None, None, 4, 4, 3, None, 4),
         notes="Met in September; too early to score three ingredients.",
     ),
@@ -197,6 +207,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=2,
         fees_received=3000,
         last_contact=dt.date(2026, 11, 14),
+        owner="Hannah Reid",
         scores=(3, 4, 3, 3, 4, 3, 3),
         history=((3, 4, 3, 3, 4, 3, 4),) * 4,
         notes="Weekly breakfasts, two evening events; few referrals.",
@@ -211,6 +222,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=4,
         fees_received=9600,
         last_contact=dt.date(2026, 10, 30),
+        owner="Leo Marsh",
         scores=(4, 3, 5, 4, 4, 5, 5),
         history=(None, (4, 3, 3, 4, 3, 3, 4), (4, 3, 4, 4, 3, 3, 4), (4, 3, 4, 4, 3, 3, 4)),
         notes="Course delegates come to me for one-to-one coaching.",
@@ -225,6 +237,7 @@ EXAMPLE_PARTNERS: tuple[ExamplePartner, ...] = (
         referrals_received=0,
         fees_received=0,
         last_contact=dt.date(2026, 5, 20),
+        owner="Hannah Reid",
         scores=(2, 2, 1, 2, 1, 1, 2),
         history=(
             (3, 2, 2, 3, 2, 2, 2),

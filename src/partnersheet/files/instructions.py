@@ -35,8 +35,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         f"({_FIRST_INGREDIENT.label} to {_LAST_INGREDIENT.label}) are needed. The other "
         "columns (organisation, what they offer, how "
         "the partnership is agreed, hours you spend on it a month, referrals and fees in the "
-        "last 12 months, last contact, notes) make the review more useful. Select a cell to "
-        "see what goes in it.",
+        "last 12 months, last contact, owner, notes) make the review more useful. Select a cell "
+        "to see what goes in it.",
     ),
     (
         "text",
@@ -51,6 +51,20 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "text",
+        "Last contact: the date you were last in touch, such as 2026-11-03. partnersheet "
+        "works out Next contact from it: 30 days later for a Strong partner, 60 for Keep and "
+        "90 for Improve (a Ditch partner gets no reminder), and the Review lists who is "
+        "overdue. Change the days on the Settings sheet; 0 turns a band's reminders off.",
+    ),
+    (
+        "text",
+        "Owner: the colleague who looks after the partner, when several of you share the "
+        "workbook. The Review sums up each owner's partners and answers question 4 for each "
+        "owner's partners alone. Case and spaces do not matter: Sam Turner and sam  turner are "
+        "one owner, shown as first written.",
+    ),
+    (
+        "text",
         "Weights: how much each ingredient counts. 1 is normal, 2 counts twice as much, 0 "
         "leaves it out. The Action column is the advice the review gives when that ingredient "
         "is the one to work on; put it in your own words if you like.",
@@ -59,8 +73,9 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "text",
         "Settings: the score scale, the weighted scores from which a partnership counts as "
         "Strong, Keep or Improve (below that it is Ditch), your hourly chargeable rate and "
-        "currency, what a blank score means, and Close call within: how far, in percent, one "
-        "weight may move for an answer to count as a close call (0 turns close calls off).",
+        "currency, what a blank score means, how many days may pass between contacts with a "
+        "partner in each band, and Close call within: how far, in percent, one weight may "
+        "move for an answer to count as a close call (0 turns close calls off).",
     ),
     (
         "text",
@@ -71,8 +86,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("heading", "What partnersheet fills in"),
     (
         "text",
-        "The shaded columns at the right of Partners, from Weighted score to Trend. Anything "
-        "typed there is replaced on every review.",
+        "The shaded columns at the right of Partners, from Weighted score to Next contact. "
+        "Anything typed there is replaced on every review.",
     ),
     (
         "text",
@@ -83,7 +98,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     (
         "text",
         "Review: the answers to the four questions, the ranking (with each partner's trend), "
-        "the band changes since the last review, three charts (the weighted scores, the "
+        "the band changes since the last review, who is overdue for contact, each owner's "
+        "partners (when the Owner column is filled in), three charts (the weighted scores, the "
         "weighted score over time, and the time you give each partner against what it is "
         "worth) and the partners still to score. It is replaced whole on every review, so "
         "keep your own notes elsewhere.",
@@ -113,6 +129,11 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "To check what you typed without changing anything:   partnersheet check yourfile.xlsx"
         "   Each problem is listed with its sheet and cell (for example Partners!M7) and what "
         "to do about it. When there is any problem, nothing is written.",
+    ),
+    (
+        "text",
+        "To see who is overdue for contact today, writing nothing:   partnersheet overdue "
+        'yourfile.xlsx   Add --owner "Sam Turner" for one colleague\'s partners only.',
     ),
     ("heading", "What is never touched"),
     (

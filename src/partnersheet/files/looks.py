@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ..core.review_sheet import LineKind
+from ..core.model import DATE_FORMAT
+from ..core.review_lines import LineKind
 from ..core.review_style import COMPUTED_FILL, FONT, CellStyle, cell_style
 from .styles import Look
-
-#: The number format of dates partnersheet writes.
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _colour(rgb: str) -> str:

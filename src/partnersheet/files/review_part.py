@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from ..core.model import CellValue
 from ..core.review_charts import BlockPart, CellBlock
-from ..core.review_sheet import PAGE_MARGINS, LineKind, ReviewLayout, ReviewLine
+from ..core.review_lines import LineKind, ReviewLine
+from ..core.review_sheet import PAGE_MARGINS, ReviewLayout
 from ..core.review_style import SPREAD_KINDS, block_style
 from ..core.sheets import column_letter, find_sheet, quoted_title
 from ..errors import CannotWrite

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..core.model import (
+    DATE_FORMAT,
     HISTORY_HEADERS,
     PARTNERS_HEADERS,
     SETTING_HELP,
@@ -31,7 +32,7 @@ from ..core.model import (
     Setting,
     Weights,
 )
-from ..core.review_sheet import COLUMN_WIDTHS
+from ..core.review_lines import COLUMN_WIDTHS
 from ..errors import CannotWrite
 from .example import (
     EXAMPLE_COMPETITORS,
@@ -64,6 +65,13 @@ WEIGHTS_HEADERS: tuple[str, ...] = ("Ingredient", "Weight", "Meaning", "Action")
 SETTINGS_HEADERS: tuple[str, ...] = ("Setting", "Value", "What it does")
 COMPETITORS_HEADERS: tuple[str, ...] = ("Competitor", "Also known as")
 
+#: The settings of the contact reminders, in the Settings sheet's order.
+CONTACT_SETTINGS = (
+    Setting.CONTACT_STRONG_EVERY,
+    Setting.CONTACT_KEEP_EVERY,
+    Setting.CONTACT_IMPROVE_EVERY,
+)
+
 #: Partners rows 2 to this one get the dropdowns, number formats and shading.
 LAST_ROW = 500
 
@@ -86,9 +94,10 @@ _CENTRE = Alignment(horizontal="center", vertical="top")
 _NUMBER_FORMATS: dict[Header, str] = {
     Column.HOURS_PER_MONTH: "0.0",
     Column.FEES_RECEIVED: "#,##0",
-    Column.LAST_CONTACT: "yyyy-mm-dd",
+    Column.LAST_CONTACT: DATE_FORMAT,
     Column.WEIGHTED_SCORE: "0.0",
     Column.SCORE_PER_HOUR: "0.0",
+    Column.NEXT_CONTACT: DATE_FORMAT,
 }
 
 _PARTNERS_WIDTHS: dict[Column, float] = {
@@ -103,6 +112,7 @@ _PARTNERS_WIDTHS: dict[Column, float] = {
     Column.REFERRALS_RECEIVED: 10,
     Column.FEES_RECEIVED: 10,
     Column.LAST_CONTACT: 12,
+    Column.OWNER: 18,
     Column.NOTES: 64,
     Column.WEIGHTED_SCORE: 10,
     Column.RANK: 7,
@@ -112,6 +122,7 @@ _PARTNERS_WIDTHS: dict[Column, float] = {
     Column.SCORE_PER_HOUR: 9,
     Column.STATUS: 30,
     Column.TREND: 22,
+    Column.NEXT_CONTACT: 12,
 }
 _SCORE_WIDTH = 16
 
@@ -263,7 +274,8 @@ def _validation(
         errorTitle=title if error is not None else None,
         error=error,
     )
-    validation.add(cells)
+    for cell_range in cells.split():
+        validation.add(cell_range)
     sheet.add_data_validation(validation)
 
 
@@ -421,11 +433,21 @@ _PARTNERS_MESSAGES: dict[Column, tuple[str, str | None, str | None, str | None, 
         "Enter an amount, 0 or more, without the currency sign.",
     ),
     Column.LAST_CONTACT: (
-        "When you were last in touch, as a date such as 2026-11-03.",
+        "When you were last in touch, as a date such as 2026-11-03. Next contact is due "
+        "this many days later: by default 30 for a Strong partner, 60 for Keep, 90 for "
+        "Improve (see Settings).",
         "date",
         "greaterThanOrEqual",
         "1",
         "Enter a date, such as 2026-11-03.",
+    ),
+    Column.OWNER: (
+        "The colleague who looks after this partner; the Review sums up each owner's "
+        "partners. Case and spaces do not matter.",
+        None,
+        None,
+        None,
+        None,
     ),
 }
 
@@ -476,6 +498,23 @@ def _fill_settings(sheet: Worksheet, values: dict[Setting, str | int]) -> None:
                 formula=f'"{choices}"',
                 error="Choose Score what is there, Count as lowest or Do not rank.",
             )
+    _contact_validation(sheet)
+
+
+def _contact_validation(sheet: Worksheet) -> None:
+    """The contact settings take whole numbers of days."""
+    rows = [2 + list(Setting).index(setting) for setting in CONTACT_SETTINGS]
+    _validation(
+        sheet,
+        " ".join(f"B{row}" for row in rows),
+        title="Days between contacts",
+        prompt="Days from a Last contact until the next contact is due; 0 for no reminders "
+        "for that band.",
+        kind="whole",
+        operator="greaterThanOrEqual",
+        formula="0",
+        error="Enter a whole number of days, 0 or more (0 for no reminders).",
+    )
 
 
 def _fill_competitors(sheet: Worksheet, competitors: Sequence[tuple[str, str]]) -> None:
@@ -527,7 +566,7 @@ def _fill_history(sheet: Worksheet, weights: Weights) -> None:
     for row, entry in enumerate(example_history(weights), start=2):
         for number, value in enumerate(entry, start=1):
             sheet.cell(row=row, column=number, value=value)
-        sheet.cell(row=row, column=1).number_format = "yyyy-mm-dd"
+        sheet.cell(row=row, column=1).number_format = DATE_FORMAT
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="left")
         sheet.cell(row=row, column=3).number_format = "0.0"
         sheet.cell(row=row, column=4).alignment = _CENTRE

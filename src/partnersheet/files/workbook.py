@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..core.inputs import read_inputs
 from ..core.model import Inputs
+from ..core.reminders import Reminders, reminders
 from ..core.review import ReviewResult, plan_review
 from ..errors import CannotWrite
 from .reading import read_workbook
@@ -24,6 +25,20 @@ def check_workbook(path: Path) -> Inputs:
         inputs = read_inputs(sheets, book.titles, book.other_kinds)
     check_parts_readable(path)
     return inputs
+
+
+def overdue_in_workbook(
+    path: Path, *, on: dt.date | None = None, owner: str | None = None
+) -> Reminders:
+    """The partners overdue for contact on a day (default today), as `review` would list
+    them, with only `owner`'s partners when given; writes nothing. Raises what
+    `check_workbook` raises, and `UnknownOwner` when no partner has `owner`."""
+    with _collector_paused():
+        book, sheets = read_workbook(path)
+        inputs = read_inputs(sheets, book.titles, book.other_kinds)
+        del sheets
+        result = plan_review(inputs, on or dt.date.today())
+    return reminders(result.partners, result.reviewed_on, owner)
 
 
 def review_workbook(

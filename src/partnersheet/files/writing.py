@@ -102,6 +102,9 @@ def _same(old: Cell, new: CellValue) -> bool:
         return type(old) is type(new) and old == new
     if isinstance(old, str) or isinstance(new, str):
         return isinstance(old, str) and isinstance(new, str) and old == new
+    if isinstance(old, dt.datetime) and type(new) is dt.date:
+        # A date the review writes reads back as midnight of that day.
+        return old == dt.datetime.combine(new, dt.time())
     if isinstance(old, dt.datetime) or isinstance(new, dt.datetime):
         return type(old) is type(new) and old == new
     return old == new
