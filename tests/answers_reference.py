@@ -13,15 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-INGREDIENTS: tuple[str, ...] = (
-    "Trust",
-    "Friendship",
-    "Opportunity",
-    "Credibility",
-    "Regular communication",
-    "Shared goals",
-    "Values alignment",
-)
+from conftest import INGREDIENTS
 
 
 @dataclass(frozen=True)

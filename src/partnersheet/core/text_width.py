@@ -48,7 +48,16 @@ def _character_width(character: str) -> int:
 
 def text_pixels(text: str) -> float:
     """How wide `text` is in Calibri 11 on a 96 dpi screen, in pixels."""
-    return sum(map(_character_width, text)) * _EM_PIXELS / 1000
+    return _pixels(_units(text))
+
+
+def _units(text: str) -> int:
+    """How wide `text` is, in thousandths of an em."""
+    return sum(map(_character_width, text))
+
+
+def _pixels(units: int) -> float:
+    return units * _EM_PIXELS / 1000
 
 
 def room_for_text(width: float) -> float:
@@ -58,25 +67,30 @@ def room_for_text(width: float) -> float:
 
 def wrap(text: str, width: float) -> list[str]:
     """`text` broken into the lines a cell `width` characters wide shows, between words as
-    a spreadsheet breaks them (a word longer than a line is broken where the line ends)."""
+    a spreadsheet breaks them (a word longer than a line is broken where the line ends).
+
+    Each word is measured once: a line's width is the sum of its words' and spaces'."""
     room = room_for_text(width)
     if len(text) * _EM_PIXELS <= room and "\n" not in text:
         return [text]  # fits even if every character were as wide as "M": most cells
+    space = _character_width(" ")
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0
         for word in paragraph.split(" "):
-            joined = f"{line} {word}" if line else word
-            if text_pixels(joined) <= room:
-                line = joined
+            size = _units(word)
+            joined = used + space + size if line else size
+            if _pixels(joined) <= room:
+                line, used = (f"{line} {word}" if line else word), joined
                 continue
             if line:
                 lines.append(line)
-            line = word
-            while len(line) > 1 and text_pixels(line) > room:
+            line, used = word, size
+            while len(line) > 1 and _pixels(used) > room:
                 cut = _fitting(line, room)
                 lines.append(line[:cut])
                 line = line[cut:]
+                used = _units(line)
         lines.append(line)
     return lines
 

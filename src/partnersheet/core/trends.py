@@ -22,6 +22,9 @@ TREND_STEP = 1.0
 
 _TENTH = Decimal("0.1")
 
+#: Each band by its name as names are matched, to read the bands History holds.
+_BANDS = {normalise_name(band.value): band for band in Band}
+
 #: The bands from the weakest up, to tell a move up from a move down.
 _BAND_ORDER = (Band.DITCH, Band.IMPROVE, Band.KEEP, Band.STRONG)
 
@@ -94,8 +97,7 @@ class EarlierReviews:
     def band(self, name: str, day: dt.date) -> Band | None:
         """The band History records for the partner on that day; None when it records none
         (or one partnersheet does not know)."""
-        text = self.bands.get(normalise_name(name), {}).get(day, "")
-        return next((b for b in Band if normalise_name(b.value) == normalise_name(text)), None)
+        return _BANDS.get(normalise_name(self.bands.get(normalise_name(name), {}).get(day, "")))
 
 
 def earlier_reviews(history: Iterable[HistoryRow], reviewed_on: dt.date) -> EarlierReviews:

@@ -298,20 +298,8 @@ def _style_table_rows(
     part: BlockPart,
     formats: Sequence[str | None],
 ) -> None:
-    width = len(formats)
-    styles = [block_style(part, column) for column in range(1, width + 1)]
-    for setting, values in (
-        (_set_font, [(s.bold, s.italic, s.size, s.colour) for s in styles]),
-        (_set_fill, [s.fill for s in styles]),
-        (_set_wrap, [s.wrap for s in styles]),
-        (_set_horizontal, [s.horizontal for s in styles]),
-        (_set_vertical, [s.vertical for s in styles]),
-        (_set_rule, [s.rule for s in styles]),
-        (_set_number_format, list(formats)),
-    ):
-        for first, end, value in _value_runs(values):
-            cells = sheet.range((top, table.left + first - 1), (bottom, table.left + end - 1))
-            setting(cells, value)
+    styles = [block_style(part, column) for column in range(1, len(formats) + 1)]
+    _set_looks(sheet, top, bottom, table.left, styles, formats)
 
 
 @dataclass(frozen=True)
@@ -351,7 +339,23 @@ def _style_block(sheet: Any, block: _Block, last: int) -> None:
     width = last if line.kind in SPREAD_KINDS else len(line.cells)
     styles = [cell_style(line.kind, column) for column in range(1, width + 1)]
     formats = [line.formats[i] if i < len(line.formats) else None for i in range(width)]
-    # One call per formatting attribute and run of columns that share it.
+    _set_looks(sheet, top, bottom, 1, styles, formats)
+    if line.merge_from is not None:
+        sheet.range((top, line.merge_from), (bottom, last)).merge(across=True)
+    if line.height is not None:
+        sheet.range((top, 1), (bottom, 1)).row_height = line.height
+
+
+def _set_looks(
+    sheet: Any,
+    top: int,
+    bottom: int,
+    left: int,
+    styles: Sequence[CellStyle],
+    formats: Sequence[str | None],
+) -> None:
+    """Give rows `top` to `bottom`, from column `left`, a look per column: one call per
+    formatting attribute and run of columns that share it."""
     for setting, values in (
         (_set_font, [(s.bold, s.italic, s.size, s.colour) for s in styles]),
         (_set_fill, [s.fill for s in styles]),
@@ -359,14 +363,11 @@ def _style_block(sheet: Any, block: _Block, last: int) -> None:
         (_set_horizontal, [s.horizontal for s in styles]),
         (_set_vertical, [s.vertical for s in styles]),
         (_set_rule, [s.rule for s in styles]),
-        (_set_number_format, formats),
+        (_set_number_format, list(formats)),
     ):
         for first, end, value in _value_runs(values):
-            setting(sheet.range((top, first), (bottom, end)), value)
-    if line.merge_from is not None:
-        sheet.range((top, line.merge_from), (bottom, last)).merge(across=True)
-    if line.height is not None:
-        sheet.range((top, 1), (bottom, 1)).row_height = line.height
+            cells = sheet.range((top, left + first - 1), (bottom, left + end - 1))
+            setting(cells, value)
 
 
 def _value_runs(values: Sequence[Any]) -> Iterator[tuple[int, int, Any]]:

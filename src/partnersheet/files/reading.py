@@ -368,8 +368,13 @@ class _SheetReader:
                 continue
             ref = cell.get("r")
             column = column_number(ref.rstrip(_DIGITS)) if ref else column + 1
-            value = self._value(cell, tags, cell.get("t"), cell.find(v))
-            formula = cell.find(f)
+            saved = formula = None
+            for part in cell:  # the saved value and the formula, in one look at the cell
+                if part.tag == v:
+                    saved = part
+                elif part.tag == f:
+                    formula = part
+            value = self._value(cell, tags, cell.get("t"), saved)
             if formula is not None:
                 text = self._formula_text(formula)
                 if value is None:

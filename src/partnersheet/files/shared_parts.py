@@ -6,7 +6,7 @@ calculation chain's entries for formulas partnersheet replaced."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from .xmltext import attributes, escape_attribute, escape_text, set_attribute, tag_prefix, unescape
 
@@ -165,11 +165,21 @@ def with_full_calculation(xml: str) -> str:
             return xml
         tag = set_attribute(found.group(0), "fullCalcOnLoad", "1")
         return xml[: found.start()] + tag + xml[found.end() :]
+    element = f'<{_workbook_prefix(xml)}calcPr fullCalcOnLoad="1"/>'
+    return _insert_before(xml, element, _AFTER_CALCULATION)
+
+
+def _workbook_prefix(xml: str) -> str:
+    """The namespace prefix workbook.xml gives its elements ("x:", or none)."""
     root = re.search(r"<([\w.-]+:)?workbook\b", xml)
-    prefix = (root.group(1) or "") if root else ""
-    element = f'<{prefix}calcPr fullCalcOnLoad="1"/>'
-    for later in _AFTER_CALCULATION:
-        place = re.search(rf"<(?:[\w.-]+:)?{later}\b", xml)
+    return (root.group(1) or "") if root else ""
+
+
+def _insert_before(xml: str, element: str, later: Sequence[str]) -> str:
+    """workbook.xml with `element` inserted before the first of the `later` elements it
+    has, or at the end of the workbook when it has none of them."""
+    for name in later:
+        place = re.search(rf"<(?:[\w.-]+:)?{name}\b", xml)
         if place is not None:
             return xml[: place.start()] + element + xml[place.start() :]
     end = re.search(r"</(?:[\w.-]+:)?workbook\s*>", xml)
@@ -189,8 +199,7 @@ def with_print_area(xml: str, title: str, reference: str) -> str:
         for tag in re.findall(r"<(?:[\w.-]+:)?sheet\b[^>]*>", xml)
     ]
     index = str(sheets.index(title))
-    root = re.search(r"<([\w.-]+:)?workbook\b", xml)
-    prefix = (root.group(1) or "") if root else ""
+    prefix = _workbook_prefix(xml)
     entry = (
         f'<{prefix}definedName name="{_PRINT_AREA}" localSheetId="{index}">'
         f"{escape_text(reference)}</{prefix}definedName>"
@@ -207,13 +216,7 @@ def with_print_area(xml: str, title: str, reference: str) -> str:
         xml = names.sub(lambda m: "" if ours(m) else m.group(0), xml)
         return _before_end(xml, "definedNames", entry)
     element = f"<{prefix}definedNames>{entry}</{prefix}definedNames>"
-    for later in ("calcPr", *_AFTER_CALCULATION):
-        place = re.search(rf"<(?:[\w.-]+:)?{later}\b", xml)
-        if place is not None:
-            return xml[: place.start()] + element + xml[place.start() :]
-    end = re.search(r"</(?:[\w.-]+:)?workbook\s*>", xml)
-    assert end is not None
-    return xml[: end.start()] + element + xml[end.start() :]
+    return _insert_before(xml, element, ("calcPr", *_AFTER_CALCULATION))
 
 
 # --- the calculation chain ------------------------------------------------------------------
