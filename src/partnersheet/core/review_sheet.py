@@ -59,6 +59,9 @@ _PARTNER_COLUMN = 2
 _SCORE_COLUMN = 3
 
 _CM_PER_ROW = 0.53
+#: The tallest a chart is drawn, in cm: a chart must fit on one printed page, with its
+#: heading, to be read (A4 landscape, fitted to the Review's width, holds about 21 cm).
+MAX_CHART_CM = 17.0
 
 #: The height of the space between the Review's parts, in points: half a line.
 SPACE_POINTS = 8.0
@@ -390,7 +393,7 @@ def _add_bar_chart(sheet: SheetLines, ranking: Sequence[tuple[CellValue, ...]]) 
         f" (the strongest {CHART_LIMIT} of {ranked})" if ranked > CHART_LIMIT else ""
     )
     heading_row = _chart_heading(sheet, title)
-    height_cm = max(6.0, 2.0 + 0.6 * shown)
+    height_cm = min(MAX_CHART_CM, max(6.0, 2.0 + 0.6 * shown))
     last = first + shown - 1
     sheet.charts.append(
         ChartSpec(

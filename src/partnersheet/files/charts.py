@@ -391,7 +391,7 @@ def _scatter(sheet: str, spec: ChartSpec, values: Values, serial: Serial) -> tup
             f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
             f"{_name(sheet, spec, index, values)}"
             '<c:spPr><a:ln w="19050"><a:noFill/></a:ln></c:spPr>'
-            f'<c:marker><c:symbol val="circle"/><c:size val="{7 if index == 0 else 9}"/>'
+            f'<c:marker><c:symbol val="circle"/><c:size val="{7 if index == 0 else 11}"/>'
             f"<c:spPr>{_fill(colour)}<a:ln>{_fill(colour)}</a:ln></c:spPr></c:marker>"
             f"{_point_labels(names, _where_drawn(sides, series_scores))}"
             f"{x_values}<c:yVal>{_number_ref(sheet, cells, series_scores, '0.0')}</c:yVal>"
