@@ -95,18 +95,45 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def soffice_or_skip() -> str:
-    """The path of soffice, with UNO importable; else skipped locally, and a failure in CI."""
+def soffice_or_skip(*, uno: bool = True) -> str:
+    """The path of soffice, with UNO importable (unless `uno` is False: converting files
+    needs no bridge); else skipped locally, and a failure in CI."""
     soffice = find_soffice()
     if soffice is None:
         reason = "LibreOffice (soffice) is not on the PATH"
-    elif not uno_available():
+    elif uno and not uno_available():
         reason = f"LibreOffice's Python bridge (uno) cannot be imported: {_uno_error}"
     else:
         return soffice
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI must install it (see .ci/run)")
-    pytest.skip(f"{reason}; install it (libreoffice-calc-nogui, python3-uno) to run these tests")
+    packages = "libreoffice-calc-nogui, python3-uno" if uno else "libreoffice-calc-nogui"
+    pytest.skip(f"{reason}; install it ({packages}) to run these tests")
+
+
+#: LibreOffice's setting "Recalculation on file load" for Excel and ODF files: 0 = always
+#: (the default, 1, keeps the results stored in the file).
+RECALCULATE_ON_LOAD = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" \
+oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
+oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def recalculating_profile(folder: Path) -> Path:
+    """`folder` made a fresh LibreOffice user profile that recalculates every formula on
+    load (for `-env:UserInstallation=`)."""
+    (folder / "user").mkdir(parents=True)
+    (folder / "user" / "registrymodifications.xcu").write_text(
+        RECALCULATE_ON_LOAD, encoding="utf-8"
+    )
+    return folder
 
 
 def _property(name: str, value: Any) -> Any:

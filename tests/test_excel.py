@@ -311,8 +311,8 @@ def test_the_charts_are_drawn_from_the_cells_the_command_draws_them_from(tmp_pat
     assert [args[8] for args in added] == ["Columns", "Rows", "Columns"]
     x_values = [a["args"][2] for a in actions if a["func"] == "setChartXAxisValues"]
     assert x_values == [a1(spec.categories) for spec in specs]
-    # xlwings can neither colour one series nor label points with names from cells: the
-    # scatter's Less time answer is its second series (Excel's second colour), unlabelled.
+    # No series is coloured (xlwings before 0.37.5 cannot) and no point labelled (xlwings
+    # cannot take names from cells): the Less time answer is the second series, unlabelled.
     assert "setChartSeries" not in {a["func"] for a in actions}
 
 

@@ -81,8 +81,7 @@ from fidelity_parts import (
     without_references,
     workbook_part,
 )
-from office import Office, find_soffice
-from office import soffice_or_skip as soffice_or_skip_uno
+from office import Office, recalculating_profile, soffice_or_skip
 from partnersheet.cli import main
 from partnersheet.files import writing
 
@@ -1107,31 +1106,8 @@ def test_a_workbook_changed_on_disk_during_a_review_is_not_overwritten(
 
 # --- LibreOffice ---------------------------------------------------------------------------------
 
-#: LibreOffice's setting "Recalculation on file load" for Excel and ODF files: 0 = always
-#: (the default, 1, keeps the results stored in the file).
-RECALCULATE_ON_LOAD = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-    xmlns:xs="http://www.w3.org/2001/XMLSchema"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" \
-oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
-oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 #: Seconds LibreOffice may take to convert every workbook of this module.
 CONVERSION_TIMEOUT = 900
-
-
-def soffice_or_skip() -> str:
-    """soffice; skipped on a person's machine without it, a failure in CI."""
-    found = find_soffice()
-    if found is not None:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("soffice is not installed; CI must install it (see .ci/run)")
-    pytest.skip("soffice is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -1142,12 +1118,9 @@ def converted(
     opened by LibreOffice with a forced recalculation of every formula and saved as .xlsx:
     one LibreOffice for all of them. (The other outputs are these, part for part: the
     second review the same day, the review to another file, and its review a week later.)"""
-    soffice = soffice_or_skip()
+    soffice = soffice_or_skip(uno=False)
     folder = tmp_path_factory.mktemp("libreoffice")
-    (folder / "profile" / "user").mkdir(parents=True)
-    (folder / "profile" / "user" / "registrymodifications.xcu").write_text(
-        RECALCULATE_ON_LOAD, encoding="utf-8"
-    )
+    recalculating_profile(folder / "profile")
     sources = folder / "sources"
     sources.mkdir()
     for case in CASES:
@@ -1223,7 +1196,7 @@ def test_libreoffice_really_recalculates_what_it_opens(
 @pytest.fixture(scope="module")
 def libreoffice() -> Iterator[Office]:
     """One LibreOffice, driven through UNO, for the tests of this module that need it."""
-    with Office(soffice_or_skip_uno()) as running:
+    with Office(soffice_or_skip()) as running:
         yield running
 
 

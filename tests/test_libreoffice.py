@@ -44,6 +44,7 @@ from conftest import (
     scores,
     write_rows,
 )
+from office import recalculating_profile, soffice_or_skip
 from partnersheet.cli import main
 from partnersheet.files.charts import ANSWER_COLOUR, POINT_COLOUR
 
@@ -51,19 +52,6 @@ pytestmark = pytest.mark.libreoffice
 
 REVIEW_DATE = "2026-11-22"
 
-#: LibreOffice's setting "Recalculation on file load" for Excel and ODF files: 0 = always
-#: (the default, 1, keeps the results stored in the file).
-RECALCULATE_ON_LOAD = """\
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-    xmlns:xs="http://www.w3.org/2001/XMLSchema"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" \
-oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
-oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 #: Seconds one conversion may take; a few is usual.
@@ -84,18 +72,13 @@ def required(program: str, *names: str) -> str:
 
 @pytest.fixture(scope="module")
 def soffice() -> str:
-    return required("LibreOffice", "soffice", "libreoffice")
+    return soffice_or_skip(uno=False)
 
 
 @pytest.fixture(scope="session")
 def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh LibreOffice user profile that recalculates every formula on load."""
-    folder = tmp_path_factory.mktemp("libreoffice-profile")
-    (folder / "user").mkdir()
-    (folder / "user" / "registrymodifications.xcu").write_text(
-        RECALCULATE_ON_LOAD, encoding="utf-8"
-    )
-    return folder
+    return recalculating_profile(tmp_path_factory.mktemp("libreoffice-profile"))
 
 
 def convert(soffice: str, profile: Path, workbook: Path, to: str, folder: Path) -> Path:

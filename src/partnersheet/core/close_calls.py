@@ -22,7 +22,7 @@ from .model import (
     Weights,
     normalise_name,
 )
-from .scoring import counted_sums, excel_round, ranked_score
+from .scoring import counted_sums, ranked_score, score_per_hour
 
 #: A change of one weight is tried in steps of this share of it (10%).
 STEP = 10
@@ -79,10 +79,6 @@ def less_time_key(partner: Partner, score_per_hour: float) -> tuple[float, float
     """The Less time answer is the first by this: the lower score per hour, then lower
     fees, then the name."""
     return (score_per_hour, partner.fees_received or 0.0, normalise_name(partner.name))
-
-
-def score_per_hour(score: float, hours: float | None) -> float | None:
-    return excel_round(score / hours) if hours else None
 
 
 def pick(partners: Iterable[Partner], weights: Sequence[float], settings: Settings) -> Picks:

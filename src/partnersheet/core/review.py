@@ -32,7 +32,7 @@ from .answers import (
     weight_text,
 )
 from .close_calls import CloseCall, Picks, close_calls, importance_key
-from .conflicts import CompetitorGroup, find_conflicts
+from .conflicts import CompetitorGroup, Conflicts, find_conflicts
 from .model import CellValue, Inputs, Settings, Weights, normalise_name
 from .owners import OwnerSummary, owner_summaries
 from .plans import ComputedCells, HistoryPlan, computed_cells, history_plan
@@ -197,18 +197,47 @@ def _plain(number: float) -> float | int:
     return int(number) if float(number).is_integer() else number
 
 
+@dataclass(frozen=True)
+class Scored:
+    """Every partner scored, with its conflicts, change, trend and Next contact."""
+
+    conflicts: Conflicts
+    earlier: EarlierReviews
+    #: In the sheet's order.
+    results: list[PartnerResult]
+    #: The ranked partners, most important first.
+    ranked: list[PartnerResult]
+
+    @property
+    def ordered(self) -> tuple[PartnerResult, ...]:
+        """Every partner: the ranked ones by rank, then the others in the sheet's order."""
+        return (*self.ranked, *(r for r in self.results if not r.ranked))
+
+
+def score_all(inputs: Inputs, reviewed_on: dt.date) -> Scored:
+    """Score every partner and rank them, as a review does before it answers anything."""
+    settings = inputs.settings
+    conflicts = find_conflicts(inputs.partners, inputs.competitors)
+    earlier = earlier_reviews(inputs.history, reviewed_on)
+    results = [
+        _result(score, conflicts.by_row.get(score.partner.row, ()), earlier, reviewed_on, settings)
+        for score in score_partners(inputs.partners, inputs.weights, settings)
+    ]
+    return Scored(conflicts, earlier, results, importance_order(results))
+
+
 def plan_review(inputs: Inputs, reviewed_on: dt.date) -> ReviewResult:
     """Score, find conflicts, answer the four questions and lay out what to write."""
     settings, weights = inputs.settings, inputs.weights
-    conflicts = find_conflicts(inputs.partners, inputs.competitors)
-    earlier = earlier_reviews(inputs.history, reviewed_on)
+    scored = score_all(inputs, reviewed_on)
+    conflicts, earlier, results, ranked = (
+        scored.conflicts,
+        scored.earlier,
+        scored.results,
+        scored.ranked,
+    )
     previous_review = earlier.latest
-    results = [
-        _result(score, conflicts.by_row.get(score.partner.row, ()), earlier, reviewed_on, settings)
-        for score in score_partners(inputs.partners, weights, settings)
-    ]
-    ranked = importance_order(results)
-    ordered = (*ranked, *(r for r in results if not r.ranked))
+    ordered = scored.ordered
     settings_sheet = find_sheet(inputs.sheet_titles, "Settings") is not None
     most, least, less = _answers(inputs, ranked, previous_review, settings_sheet=settings_sheet)
     conflict_list = conflict_items(conflicts, {r.partner.row: r for r in results})

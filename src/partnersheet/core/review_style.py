@@ -49,10 +49,6 @@ class CellStyle:
     #: The line under the cell, and its colour.
     rule: tuple[Rule, str] | None = None
 
-    @property
-    def is_default(self) -> bool:
-        return self == CellStyle()
-
 
 def cell_style(kind: LineKind, column: int) -> CellStyle:
     """The style of column `column` (1 = A) of a Review line of kind `kind`."""

@@ -41,6 +41,11 @@ def excel_round(value: float, digits: int = 1) -> float:
     return float(shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
+def score_per_hour(score: float, hours: float | None) -> float | None:
+    """The weighted score for each hour a month, 1 decimal; None without hours."""
+    return excel_round(score / hours) if hours else None
+
+
 def weighted_score(partner: Partner, weights: Weights, settings: Settings) -> float | None:
     """The unrounded 0–100 score over the ingredients counted; None when nothing counts."""
     return _raw_score(partner.scores, weights.in_order(), settings)
@@ -110,16 +115,10 @@ def _work_on(
     return tuple(i for i, gain in zip(INGREDIENTS, gains, strict=True) if gain == best)[:2]
 
 
-def status_and_score(
-    partner: Partner, weights: Weights, settings: Settings
-) -> tuple[str, float | None]:
-    """The partner's Status, and its rounded weighted score when it is ranked."""
-    return _status_and_score(partner, weights.in_order(), settings)
-
-
 def _status_and_score(
     partner: Partner, weights: Sequence[float], settings: Settings
 ) -> tuple[str, float | None]:
+    """The partner's Status, and its rounded weighted score when it is ranked."""
     unscored = partner.unscored
     labels = ", ".join(i.label for i in unscored)
     if len(unscored) == len(INGREDIENTS):
@@ -171,7 +170,7 @@ def score_partners(
                 rank=None if value is None else rank_of[value],
                 band=None if value is None else band(value, settings),
                 work_on=_work_on(partner.scores, weight_list, settings),
-                score_per_hour=excel_round(value / hours) if value is not None and hours else None,
+                score_per_hour=None if value is None else score_per_hour(value, hours),
                 status=status,
             )
         )

@@ -250,9 +250,10 @@ def _cells(sheet: Any, block: CellBlock) -> Any:
 def _add_chart(sheet: Any, spec: ChartSpec) -> None:
     """One chart of the Review, from the cells its spec names.
 
-    xlwings can neither colour one series nor label points with text from cells, so the
-    scatter chart's Less time answer takes the second colour of Excel's palette, and its
-    points carry no names (the table beside it has them)."""
+    xlwings cannot label points with text from cells, and before 0.37.5 cannot colour one
+    series (partnersheet works with 0.30 and later), so the scatter chart's Less time
+    answer takes the second colour of Excel's palette, and its points carry no names (the
+    table beside it has them)."""
     chart = sheet.charts.add(
         width=spec.width_cm * _POINTS_PER_CM,
         height=spec.height_cm * _POINTS_PER_CM,

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..core.inputs import read_inputs
 from ..core.model import Inputs
 from ..core.reminders import Reminders, reminders
-from ..core.review import ReviewResult, plan_review
+from ..core.review import ReviewResult, plan_review, score_all
 from ..errors import CannotWrite
 from .reading import read_workbook
 from .saving import FileState
@@ -37,8 +37,9 @@ def overdue_in_workbook(
         book, sheets = read_workbook(path)
         inputs = read_inputs(sheets, book.titles, book.other_kinds)
         del sheets
-        result = plan_review(inputs, on or dt.date.today())
-    return reminders(result.partners, result.reviewed_on, owner)
+        day = on or dt.date.today()
+        scored = score_all(inputs, day)
+    return reminders(scored.ordered, day, owner)
 
 
 def review_workbook(

@@ -68,11 +68,6 @@ def set_attribute(tag: str, name: str, value: str) -> str:
     return f"{tag[:end].rstrip()} {name}={quoted}{tag[end:]}"
 
 
-def remove_attribute(tag: str, name: str) -> str:
-    """A start tag without one attribute."""
-    return re.sub(rf"""\s{re.escape(name)}\s*=\s*(?:"[^"]*"|'[^']*')""", "", tag, count=1)
-
-
 def canonical(element: str) -> str:
     """An element's text in one form, whatever prefixes, attribute order, quotes and white
     space between tags it was written with: for telling whether two elements are the same."""
