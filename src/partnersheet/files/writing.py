@@ -13,6 +13,7 @@ import datetime as dt
 import posixpath
 import re
 import shutil
+import struct
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -165,7 +166,8 @@ def _plan_changes(
         )
     _add_status_edit(edits, package, result.status_text)
     for title, sheet_edits in edits.items():
-        _edit_sheet(writing, title, sheet_edits)
+        if sheet_edits.rows or sheet_edits.new_columns:  # else the sheet stays as it is
+            _edit_sheet(writing, title, sheet_edits)
     review_parts(writing, result.review_sheet)
     if history.title is None:
         _add_history_sheet(writing, history)
@@ -396,18 +398,69 @@ def _write_entry(target: zipfile.ZipFile, name: str, content: IO[bytes]) -> None
 
 
 def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """A part copied as it is: the same content, name, time and compression."""
+    """A part copied as it is: its stored (compressed) bytes, name, time and compression,
+    after reading it through once to find it whole. Nothing is decompressed to be compressed
+    again, so a large sheet partnersheet does not change costs only the reading."""
+    path = Path(str(source.filename))
+    try:
+        with source.open(info) as reading:
+            while reading.read(1024 * 1024):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise CannotWrite(_damaged(path, info.filename)) from error
     entry = zipfile.ZipInfo(info.filename, info.date_time)
     entry.compress_type = info.compress_type
     entry.external_attr = info.external_attr
     entry.comment = info.comment
     entry.file_size = info.file_size
-    large = info.file_size > zipfile.ZIP64_LIMIT
-    try:
-        with source.open(info) as reading, target.open(entry, "w", force_zip64=large) as writing:
-            shutil.copyfileobj(reading, writing, 1024 * 1024)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise CannotWrite(_damaged(Path(str(source.filename)), info.filename)) from error
+    entry.compress_size = info.compress_size
+    entry.CRC = info.CRC
+    if info.compress_type == zipfile.ZIP_LZMA:
+        entry.flag_bits |= 0x02  # the data ends with an end-of-stream marker, as it did
+    with path.open("rb") as stored:
+        stored.seek(info.header_offset)
+        header = stored.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            raise CannotWrite(_damaged(path, info.filename))
+        name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+        stored.seek(name_length + extra_length, 1)
+        try:
+            _append_stored(target, entry, stored)
+        except EOFError as error:
+            raise CannotWrite(_damaged(path, info.filename)) from error
+
+
+#: A zip entry's local header: signature, versions, flags, method, time, date, CRC, sizes,
+#: and the lengths of the name and the extra field that follow it.
+_LOCAL_HEADER = struct.Struct("<4s5HL2L2H")
+
+
+def _append_stored(target: zipfile.ZipFile, entry: zipfile.ZipInfo, stored: IO[bytes]) -> None:
+    """Append an entry whose compressed bytes are read from `stored` as they are.
+
+    zipfile can only compress what it is given, so this does what its own writer does for
+    an entry (a local header, the data, the entry listed for the central directory) with the
+    data taken as stored. It uses the writer's attributes (`fp`, `start_dir`, `filelist`,
+    `NameToInfo`), which every Python from 3.11 has; a package opened for writing writes its
+    central directory when closed.
+    """
+    out = target.fp
+    if out is None:
+        raise ValueError("the new package is closed")
+    large = max(entry.file_size, entry.compress_size) > zipfile.ZIP64_LIMIT
+    out.seek(target.start_dir)
+    entry.header_offset = out.tell()
+    out.write(entry.FileHeader(large))
+    left = entry.compress_size
+    while left > 0:
+        chunk = stored.read(min(left, 1024 * 1024))
+        if not chunk:
+            raise EOFError("the part's data ends early")
+        out.write(chunk)
+        left -= len(chunk)
+    target.start_dir = out.tell()
+    target.filelist.append(entry)
+    target.NameToInfo[entry.filename] = entry
 
 
 def check_parts_readable(path: Path) -> None:
