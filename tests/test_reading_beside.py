@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -79,10 +80,10 @@ def test_a_review_with_history_read_beside_writes_what_it_always_does(
         assert all(one.read(name) == other.read(name) for name in one.namelist())
 
 
-def with_history_damaged(source: Path, target: Path) -> Path:
-    """A copy of the example whose History part is cut short."""
+def with_sheet_damaged(source: Path, target: Path, title: str = "History") -> Path:
+    """A copy of the example whose sheet `title` is cut short."""
     book, _ = read_here(source)
-    part = book.package.sheet("History").part
+    part = book.package.sheet(title).part
     with zipfile.ZipFile(source) as reading_zip, zipfile.ZipFile(target, "w") as writing_zip:
         for info in reading_zip.infolist():
             data = reading_zip.read(info)
@@ -95,7 +96,7 @@ def with_history_damaged(source: Path, target: Path) -> Path:
 def test_a_damaged_history_read_beside_is_reported_as_ever(
     started: list[str], tmp_path: Path
 ) -> None:
-    path = with_history_damaged(EXAMPLE, tmp_path / "damaged.xlsx")
+    path = with_sheet_damaged(EXAMPLE, tmp_path / "damaged.xlsx")
     with pytest.raises(UnreadableWorkbook) as beside:
         reading.read_workbook(path)
     assert started == ["History"]
@@ -103,6 +104,19 @@ def test_a_damaged_history_read_beside_is_reported_as_ever(
         read_here(path)
     assert str(beside.value) == str(here.value)
     assert re.search(r"its sheet History \(xl/worksheets/sheet\d+\.xml\)", str(here.value))
+
+
+def test_a_damaged_partners_stops_the_second_process(
+    started: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """History is never asked for: the process reading it (here, one taking a minute) is
+    stopped, not left behind."""
+    monkeypatch.setattr(reading, "_read_and_send", lambda *args: time.sleep(60))
+    path = with_sheet_damaged(EXAMPLE, tmp_path / "damaged.xlsx", "Partners")
+    with pytest.raises(UnreadableWorkbook, match=r"its sheet Partners \("):
+        reading.read_workbook(path)
+    assert started == ["History"]
+    assert multiprocessing.active_children() == []
 
 
 def test_a_second_process_that_ends_without_an_answer_leaves_the_reading_here(

@@ -80,12 +80,16 @@ def read_workbook(path: Path) -> tuple[WorkbookFile, dict[str, SheetData]]:
                 kinds = _cell_kinds(archive, package.styles_part)
             looks = (strings, kinds)
             beside = _reader_beside(path, archive, package, looks)
-            sheets = {
-                title: beside.sheet()
-                if beside and title == beside.title
-                else _sheet(path, archive, package, title, looks)
-                for title in _our_sheets(package.titles)
-            }
+            try:
+                sheets = {
+                    title: beside.sheet()
+                    if beside and title == beside.title
+                    else _sheet(path, archive, package, title, looks)
+                    for title in _our_sheets(package.titles)
+                }
+            finally:
+                if beside:
+                    beside.close()
     except (zipfile.BadZipFile, OSError) as error:
         raise UnreadableWorkbook(failure_message(path, "its zip directory", error)) from None
     book = WorkbookFile(path, macro_enabled, package, tuple(strings), frozenset(formatted))
@@ -144,14 +148,20 @@ class _ReaderBeside:
             sheet = self.receiving.recv()
         except EOFError:
             sheet = None
-        finally:
-            self.receiving.close()
-            self.process.join()
+        self.process.join()
         if isinstance(sheet, SheetData):
             return sheet
         path, package, looks = self.read_here
         with zipfile.ZipFile(path) as archive:
             return _sheet(path, archive, package, self.title, looks)
+
+    def close(self) -> None:
+        """Let the other process go: stopped, if the sheet was never asked for (reading
+        another sheet failed first)."""
+        self.receiving.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
 
 
 def _read_and_send(

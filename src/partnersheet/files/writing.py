@@ -402,12 +402,7 @@ def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.
     after reading it through once to find it whole. Nothing is decompressed to be compressed
     again, so a large sheet partnersheet does not change costs only the reading."""
     path = Path(str(source.filename))
-    try:
-        with source.open(info) as reading:
-            while reading.read(1024 * 1024):
-                pass
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise CannotWrite(_damaged(path, info.filename)) from error
+    _read_through(source, info, path)
     entry = zipfile.ZipInfo(info.filename, info.date_time)
     entry.compress_type = info.compress_type
     entry.external_attr = info.external_attr
@@ -468,12 +463,17 @@ def check_parts_readable(path: Path) -> None:
     back whole, or the review would stop when it writes the workbook."""
     with zipfile.ZipFile(path) as source:
         for info in source.infolist():
-            try:
-                with source.open(info) as reading:
-                    while reading.read(1024 * 1024):
-                        pass
-            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-                raise CannotWrite(_damaged(path, info.filename)) from error
+            _read_through(source, info, path)
+
+
+def _read_through(source: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
+    """Read a part whole, which checks its data against its checksum."""
+    try:
+        with source.open(info) as reading:
+            while reading.read(1024 * 1024):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise CannotWrite(_damaged(path, info.filename)) from error
 
 
 def _damaged(path: Path, part: str) -> str:
