@@ -132,11 +132,11 @@ class _ReaderBeside:
         looks: tuple[Sequence[str], Sequence[int]],
     ) -> None:
         self.title = title
-        self.read_here = (path, package, looks)
+        self.read_here = (path, package, title, looks)
         context = multiprocessing.get_context("fork")
         self.receiving, sending = context.Pipe(duplex=False)
         self.process = context.Process(
-            target=_read_and_send, args=(sending, path, package, self.title, looks), daemon=True
+            target=_read_and_send, args=(sending, *self.read_here), daemon=True
         )
         self.process.start()
         sending.close()
@@ -151,9 +151,7 @@ class _ReaderBeside:
         self.process.join()
         if isinstance(sheet, SheetData):
             return sheet
-        path, package, looks = self.read_here
-        with zipfile.ZipFile(path) as archive:
-            return _sheet(path, archive, package, self.title, looks)
+        return _sheet_of_file(*self.read_here)
 
     def close(self) -> None:
         """Let the other process go: stopped, if the sheet was never asked for (reading
@@ -172,14 +170,20 @@ def _read_and_send(
     looks: tuple[Sequence[str], Sequence[int]],
 ) -> None:
     """What the second process does: read one sheet, and send it (None when it cannot)."""
-    sheet = None
     try:
-        with zipfile.ZipFile(path) as archive:
-            sheet = _sheet(path, archive, package, title, looks)
+        sheet = _sheet_of_file(path, package, title, looks)
     except Exception:  # reported by the first process, which reads the sheet again
         sheet = None
     sending.send(sheet)
     sending.close()
+
+
+def _sheet_of_file(
+    path: Path, package: Package, title: str, looks: tuple[Sequence[str], Sequence[int]]
+) -> SheetData:
+    """One sheet, read from the file on its own (by the process beside, or again here)."""
+    with zipfile.ZipFile(path) as archive:
+        return _sheet(path, archive, package, title, looks)
 
 
 def _reader_beside(

@@ -374,17 +374,19 @@ def _with_calc_chain_pruned(changes: Changes, rels: str) -> str:
 
 def _write_package(changes: Changes, temporary: Path) -> None:
     """The new package: every part in its place and order, the new ones at the end."""
-    with zipfile.ZipFile(
-        temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION
-    ) as target:
-        for info in changes.source.infolist():
+    source = changes.source
+    with (
+        zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION) as target,
+        Path(str(source.filename)).open("rb") as stored,
+    ):
+        for info in source.infolist():
             name = info.filename
             if name in changes.removed:
                 continue
             if name in changes.replaced:
                 _write_entry(target, name, changes.replaced[name])
             else:
-                _copy_entry(changes.source, target, info)
+                _copy_entry(source, stored, target, info)
         for name, content in changes.added.items():
             _write_entry(target, name, content)
 
@@ -397,10 +399,13 @@ def _write_entry(target: zipfile.ZipFile, name: str, content: IO[bytes]) -> None
         shutil.copyfileobj(content, writing, 1024 * 1024)
 
 
-def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """A part copied as it is: its stored (compressed) bytes, name, time and compression,
-    after reading it through once to find it whole. Nothing is decompressed to be compressed
-    again, so a large sheet partnersheet does not change costs only the reading."""
+def _copy_entry(
+    source: zipfile.ZipFile, stored: IO[bytes], target: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> None:
+    """A part copied as it is: its stored (compressed) bytes, read from the source file
+    `stored`, with its name, time and compression, after reading it through once to find it
+    whole. Nothing is decompressed to be compressed again, so a large sheet partnersheet
+    does not change costs only the reading."""
     path = Path(str(source.filename))
     _read_through(source, info, path)
     entry = zipfile.ZipInfo(info.filename, info.date_time)
@@ -412,17 +417,16 @@ def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.
     entry.CRC = info.CRC
     if info.compress_type == zipfile.ZIP_LZMA:
         entry.flag_bits |= 0x02  # the data ends with an end-of-stream marker, as it did
-    with path.open("rb") as stored:
-        stored.seek(info.header_offset)
-        header = stored.read(_LOCAL_HEADER.size)
-        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-            raise CannotWrite(_damaged(path, info.filename))
-        name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
-        stored.seek(name_length + extra_length, 1)
-        try:
-            _append_stored(target, entry, stored)
-        except EOFError as error:
-            raise CannotWrite(_damaged(path, info.filename)) from error
+    stored.seek(info.header_offset)
+    header = stored.read(_LOCAL_HEADER.size)
+    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise CannotWrite(_damaged(path, info.filename))
+    name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+    stored.seek(name_length + extra_length, 1)
+    try:
+        _append_stored(target, entry, stored)
+    except EOFError as error:
+        raise CannotWrite(_damaged(path, info.filename)) from error
 
 
 #: A zip entry's local header: signature, versions, flags, method, time, date, CRC, sizes,
