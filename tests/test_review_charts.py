@@ -179,7 +179,8 @@ def test_the_axis_of_hours_has_ten_steps_at_most(span: float, step: float) -> No
 def test_the_tables_sit_beside_the_printed_page_and_are_not_printed() -> None:
     layout = example_review().review_sheet
     assert layout.blocks and all(b.left == SIDE_COLUMN for b in layout.blocks)
-    assert layout.last_column + 1 < SIDE_COLUMN  # a column of gap
+    gap = SIDE_COLUMN - 1  # the column between the printed page and the tables
+    assert set(cell_values(layout)(CellBlock(1, gap, layout.used.bottom, gap))) == {None}
     assert layout.print_area == CellBlock(1, 1, layout.last_row, layout.last_column)
     assert layout.used.right > layout.print_area.right
 
